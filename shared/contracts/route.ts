@@ -1,0 +1,98 @@
+import type * as z from 'zod';
+import { object as zObject } from 'zod';
+import { IdempotencyKey, type OrgRole } from './common.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route. Enforced by the HTTP layer before the handler runs:
+ * - `public`: no token.
+ * - `user`: a verified access token of an active account. `allowUnverified` lets an account whose email is not
+ *   yet verified in (the verification routes only). `org: true` needs an active membership (X-Org-Id or the
+ *   primary one); `roles` narrows it to those org roles. Tier and membership come from the table, never from
+ *   the token or the request.
+ * - `staff`: a member of the vendor-staff Cognito group.
+ */
+export type RouteAuth =
+  | { readonly kind: 'public' }
+  | {
+      readonly kind: 'user';
+      readonly allowUnverified?: boolean;
+      readonly org?: boolean;
+      readonly roles?: readonly OrgRole[];
+    }
+  | { readonly kind: 'staff' };
+
+/**
+ * Resources a function uses. `table:read` is implied for every non-public route (the principal load).
+ * CDK turns each into a least-privilege grant plus the env var that names the resource.
+ */
+export type ResourceUse = 'table:read' | 'table:write' | 'mail' | 'users' | 'files' | 'workflow';
+
+export interface LambdaSpec {
+  readonly uses?: readonly ResourceUse[];
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+}
+
+export interface ResponseSpec {
+  readonly description: string;
+  /** JSON body schema; omit for an empty body. */
+  readonly schema?: z.ZodType;
+  /** Defaults to application/json when a schema is given. */
+  readonly contentType?: string;
+}
+
+export interface RequestSpec {
+  readonly path?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  /** Header names in lower case; other headers are allowed and ignored. */
+  readonly headers?: z.ZodObject;
+  readonly body?: z.ZodType;
+}
+
+export interface RouteSpec<
+  Req extends RequestSpec = RequestSpec,
+  Res extends Record<number, ResponseSpec> = Record<number, ResponseSpec>,
+> {
+  /** Unique, camelCase; the OpenAPI operationId and the key of the authorization matrix. */
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** API Gateway style: `/tickets/{ticketId}`. */
+  readonly path: `/${string}`;
+  /** `context/action`: the module `functions/context/action.ts` exports `handler`. */
+  readonly handler: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly auth: RouteAuth;
+  /** `required`: a missing `Idempotency-Key` header is a 400. */
+  readonly idempotency?: 'required';
+  readonly request: Req;
+  /** The success responses; the error responses are added from `auth` and `request`. */
+  readonly responses: Res;
+  /** What the function touches (drives its IAM grants and env in CDK) and its sizing. */
+  readonly lambda?: LambdaSpec;
+}
+
+export function defineRoute<const Req extends RequestSpec, const Res extends Record<number, ResponseSpec>>(
+  spec: RouteSpec<Req, Res>,
+): RouteSpec<Req, Res> {
+  return spec;
+}
+
+/** The headers schema of a route, with `idempotency-key` added when the route requires one. */
+export function headersSchemaOf(route: RouteSpec): z.ZodObject | undefined {
+  if (route.idempotency !== 'required') return route.request.headers;
+  const shape = { 'idempotency-key': IdempotencyKey };
+  return route.request.headers ? route.request.headers.extend(shape) : zObject(shape);
+}
+
+/** `/tickets/{ticketId}` -> `['ticketId']`. */
+export function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string);
+}
+
+export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}

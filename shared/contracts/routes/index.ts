@@ -1,0 +1,10 @@
+import type { RouteSpec } from '../route.ts';
+import { identityRoutes } from './identity.ts';
+import { systemRoutes } from './system.ts';
+
+/**
+ * THE route table. The CDK API, the local server, the OpenAPI document and the authorization-matrix test
+ * all iterate over this list, so a route added here is deployed, served, documented and tested, and a
+ * route missing from any of them fails `npm test`.
+ */
+export const routes: readonly RouteSpec[] = [...systemRoutes, ...identityRoutes];

@@ -1,0 +1,27 @@
+import * as z from 'zod';
+import { defineRoute } from '../route.ts';
+
+export const Health = z
+  .strictObject({
+    status: z.literal('ok'),
+    service: z.string(),
+    stage: z.string(),
+    version: z.string(),
+    time: z.iso.datetime(),
+  })
+  .meta({ id: 'Health' });
+
+export const getHealth = defineRoute({
+  operationId: 'getHealth',
+  method: 'GET',
+  path: '/health',
+  handler: 'system/get-health',
+  summary: 'Liveness check',
+  description: 'Answers without touching any dependency; use it for load-balancer and uptime checks.',
+  tags: ['System'],
+  auth: { kind: 'public' },
+  request: {},
+  responses: { 200: { description: 'The API is up.', schema: Health } },
+});
+
+export const systemRoutes = [getHealth] as const;

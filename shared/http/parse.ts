@@ -1,0 +1,76 @@
+import type * as z from 'zod';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/domain/errors.ts';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** JSON.parse that refuses prototype-pollution keys anywhere in the document. */
+export function parseJsonStrict(text: string): unknown {
+  try {
+    return JSON.parse(text, function reviver(key, value) {
+      if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey(key);
+      return value;
+    });
+  } catch (e) {
+    if (e instanceof ForbiddenKey) {
+      throw new ValidationError('forbidden_key', `The key "${e.key}" is not allowed in a request body.`, `body.${e.key}`);
+    }
+    throw new ValidationError('malformed_json', 'The request body is not valid JSON.', 'body');
+  }
+}
+
+class ForbiddenKey extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
+
+export function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  const [type, ...params] = value.split(';').map((s) => s.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  const charset = params.find((p) => p.startsWith('charset='));
+  return !charset || charset === 'charset=utf-8';
+}
+
+export interface RawBody {
+  body: string | undefined;
+  isBase64Encoded: boolean;
+  contentType: string | undefined;
+}
+
+/** Decodes and checks a request body: 413 over the limit, 415 unless JSON, 400 when malformed or unexpected. */
+export function readJsonBody(raw: RawBody, opts: { maxBytes: number; expectsBody: boolean }): unknown {
+  const text = raw.body === undefined ? '' : raw.isBase64Encoded ? Buffer.from(raw.body, 'base64').toString('utf8') : raw.body;
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > opts.maxBytes) {
+    throw new PayloadTooLargeError('body_too_large', `The request body is ${size} bytes; the limit is ${opts.maxBytes}.`, 'body');
+  }
+  if (text.trim() === '') return undefined;
+  if (!opts.expectsBody) throw new ValidationError('body_not_allowed', 'This operation takes no request body.', 'body');
+  if (!isJsonContentType(raw.contentType)) {
+    throw new UnsupportedMediaTypeError('unsupported_media_type', 'Send the body as application/json (UTF-8).', 'header.content-type');
+  }
+  return parseJsonStrict(text);
+}
+
+/** Runs a zod schema and turns the first issue into a 400 that names the field. */
+export function validatePart<S extends z.ZodType>(schema: S, value: unknown, part: 'path' | 'query' | 'header' | 'body'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (!issue) throw new ValidationError('invalid_request', `Invalid ${part}.`, part);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const param = [part, ...issue.path.map(String), key].join('.');
+    return fail('unknown_field', `Unknown field "${param}".`, param);
+  }
+  const param = [part, ...issue.path.map(String)].join('.');
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return fail('missing_field', `"${param}" is required.`, param);
+  }
+  return fail('invalid_field', `"${param}": ${issue.message}`, param);
+}
+
+function fail(code: string, message: string, param: string): never {
+  throw new ValidationError(code, message, param);
+}
