@@ -107,6 +107,18 @@ export function createLocalApi(opts: LocalApiOptions): Server {
         },
       })
     : undefined;
+  // aws-jwt-verify only fetches JWKS over https; the Cognito stand-in serves http, so load it ourselves once.
+  let jwksLoaded: Promise<void> | undefined;
+  const ensureJwks = () =>
+    (jwksLoaded ??= (async () => {
+      if (!verifier || !opts.jwt) return;
+      const res = await fetch(opts.jwt.jwksUri);
+      if (!res.ok) throw new Error(`JWKS fetch failed: ${res.status}`);
+      verifier.cacheJwks((await res.json()) as Parameters<typeof verifier.cacheJwks>[0]);
+    })().catch((e) => {
+      jwksLoaded = undefined;
+      throw e;
+    }));
   const bucket = opts.throttle ? { tokens: opts.throttle.burst, last: Date.now() } : undefined;
   const cors = new Set(opts.corsOrigins ?? []);
   const gatewayMax = opts.gatewayMaxBytes ?? GATEWAY_MAX_BYTES;
@@ -173,6 +185,7 @@ export function createLocalApi(opts: LocalApiOptions): Server {
         const auth = req.headers.authorization ?? '';
         const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
         if (!token || !verifier) return sendError(401, 'authentication_error', 'missing_token', 'Sign in and send the access token as a Bearer token.');
+        await ensureJwks();
         try {
           claims = (await verifier.verify(token)) as Record<string, unknown>;
         } catch {

@@ -1,0 +1,88 @@
+import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put';
+import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
+import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate';
+import { $append } from 'dynamodb-toolbox/entity/actions/update';
+import { execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
+import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet';
+import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet';
+import { ConflictError } from '#shared/domain/errors.ts';
+import type { Membership, Org, UserProfile } from '#shared/domain/identity/model.ts';
+import { DomainEntity, MembershipEntity, OrgEntity, UserEntity } from '../entities/identity.ts';
+import { table } from '../table.ts';
+
+export interface DomainOwners {
+  domain: string;
+  owners: { orgId: string; orgName: string }[];
+}
+
+/**
+ * Orgs, their verified email domains, profiles and memberships.
+ * P2 domain owners: GetItem/BatchGet DOMAIN#<domain> (one batch for every suffix of an email's domain).
+ * P3 org: GetItem ORG#<orgId> / PROFILE.
+ */
+export const directory = {
+  /**
+   * Creates an org owning `org.domains`, atomically: if any domain is already claimed the whole write fails
+   * with a 409, so two concurrent claims of one new domain leave exactly one owner.
+   */
+  async createOrg(org: Org) {
+    table();
+    try {
+      await execute(
+        OrgEntity.build(PutTransaction).item(org).options({ condition: { attr: 'orgId', exists: false } }),
+        ...org.domains.map((domain) =>
+          DomainEntity.build(PutTransaction)
+            .item({ domain, owners: [{ orgId: org.orgId, orgName: org.name }], createdAt: org.createdAt })
+            .options({ condition: { attr: 'domain', exists: false } }),
+        ),
+      );
+    } catch (e) {
+      if ((e as Error).name === 'TransactionCanceledException') {
+        throw new ConflictError('domain_claimed', 'This organization or one of its domains is already registered.');
+      }
+      throw e;
+    }
+  },
+
+  /** Adds a division of a company (or another public body) as a co-owner of an already claimed domain. */
+  async addDomainOwner(domain: string, owner: { orgId: string; orgName: string }, org: Org) {
+    table();
+    try {
+      await execute(
+        OrgEntity.build(PutTransaction).item(org).options({ condition: { attr: 'orgId', exists: false } }),
+        DomainEntity.build(UpdateTransaction)
+          .item({ domain, owners: $append([owner]) })
+          .options({ condition: { attr: 'domain', exists: true } }),
+      );
+    } catch (e) {
+      if ((e as Error).name === 'TransactionCanceledException') {
+        throw new ConflictError('domain_not_claimed', 'The organization exists already or the domain has no owner yet.');
+      }
+      throw e;
+    }
+  },
+
+  /** The owners of each of the given domains that has any, in one BatchGetItem (at most 100 keys). */
+  async domainOwners(domains: string[]): Promise<DomainOwners[]> {
+    if (domains.length === 0) return [];
+    const t = table();
+    const { Responses } = await executeBatchGet(
+      t.build(BatchGetCommand).requests(...domains.map((domain) => DomainEntity.build(BatchGetRequest).key({ domain }))).options({ consistent: true }),
+    );
+    const found = (Responses?.[0] ?? []).filter((x): x is NonNullable<typeof x> => x !== undefined);
+    return found.map((d) => ({ domain: d.domain, owners: d.owners }));
+  },
+
+  async putProfile(profile: UserProfile, opts: { onlyIfNew?: boolean } = {}) {
+    table();
+    await UserEntity.build(PutItemCommand)
+      .item(profile)
+      .options(opts.onlyIfNew ? { condition: { attr: 'userId', exists: false } } : {})
+      .send();
+  },
+
+  async putMembership(m: Membership) {
+    table();
+    await MembershipEntity.build(PutItemCommand).item(m).send();
+  },
+};
