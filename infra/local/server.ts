@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { RouteSpec } from '#shared/contracts/route.ts';
@@ -42,8 +43,13 @@ interface CompiledRoute {
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 const require = createRequire(import.meta.url);
 
+const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
+
+/** Imports `functions/<handlerId>.ts` the way the Lambda runtime loads the bundle's `handler` export. */
 export const defaultLoadHandler = async (handlerId: string): Promise<LambdaHttpHandler> => {
-  const mod = (await import(`#functions/${handlerId}.ts`)) as { handler?: LambdaHttpHandler };
+  if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(handlerId)) throw new Error(`invalid handler id ${handlerId}`);
+  const url = pathToFileURL(join(FUNCTIONS_DIR, `${handlerId}.ts`)).href;
+  const mod = (await import(/* @vite-ignore */ url)) as { handler?: LambdaHttpHandler };
   if (typeof mod.handler !== 'function') throw new Error(`functions/${handlerId}.ts does not export a handler`);
   return mod.handler;
 };

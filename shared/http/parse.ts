@@ -65,10 +65,19 @@ export function validatePart<S extends z.ZodType>(schema: S, value: unknown, par
     return fail('unknown_field', `Unknown field "${param}".`, param);
   }
   const param = [part, ...issue.path.map(String)].join('.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  if (issue.code === 'invalid_type' && valueAt(value, issue.path) === undefined) {
     return fail('missing_field', `"${param}" is required.`, param);
   }
   return fail('invalid_field', `"${param}": ${issue.message}`, param);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
 }
 
 function fail(code: string, message: string, param: string): never {
