@@ -6,11 +6,11 @@ import { defineConfig } from 'vitest/config';
  * - integration: handlers, repositories, the local API and the outbox against DynamoDB Local, cognito-local,
  *   the SES and S3 stand-ins, started once per run on free ports by the global setup.
  * - infra: the synthesized CDK app (template assertions, cdk-nag, bundle budgets), synthesized once.
- * - e2e: the local API in a real browser (Debian chromium) and whole user journeys.
+ * - e2e (test/e2e, run with the integration project and its stand-ins): the local API in a real browser
+ *   (Debian chromium) and whole user journeys.
  */
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ['default'] : ['default'],
     projects: [
       {
         test: {
@@ -21,19 +21,11 @@ export default defineConfig({
       },
       {
         test: {
+          // e2e shares the stand-ins: one set per run is enough, and a second would cost ~10 s and a JVM.
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

@@ -24,14 +24,17 @@ export interface ApiResponse {
 /** The local API (same route table, same JWT rules) on a free port, in this test worker. */
 export async function startTestApi(overrides: Partial<LocalApiOptions> = {}): Promise<TestApi> {
   const { userPool } = inject('stack');
+  let url = 'http://localhost';
   const api = await startLocalApi({
     routes,
     jwt: { issuer: userPool.issuer, jwksUri: userPool.jwksUri, audience: [userPool.clientId] },
     corsOrigins: ['http://localhost:5173'],
-    openapi: () => buildOpenApiDocument({ serverUrl: 'http://localhost' }),
+    // The served document names this server, so the reference page's "Try it out" calls it.
+    openapi: () => buildOpenApiDocument({ serverUrl: url }),
     ...overrides,
     port: 0,
   });
+  url = api.url;
   return {
     ...api,
     async call(method, path, opts = {}) {
