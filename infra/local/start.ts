@@ -12,7 +12,7 @@ import { buildOpenApiDocument } from '#shared/contracts/openapi.ts';
 import { type LocalStack, LOCAL_REGION, startLocalStack } from './environment.ts';
 import { DEMO_ACCOUNTS, DEMO_ORGS, seedDemoData } from './seed.ts';
 import { type RunningApi, startLocalApi } from './server.ts';
-import { assertPortFree, checkJava } from './standins.ts';
+import { assertPortFree, checkJava, findFreePort } from './standins.ts';
 
 const t0 = performance.now();
 // The SDK warns that its 2027 releases need Node 22; the lock file pins today's versions (see README).
@@ -52,8 +52,17 @@ try {
   await assertPortFree(port, 'API server');
   await mkdir(dataDir, { recursive: true });
   say(`starting the local stack in ${dataDir}${flags.fresh ? ' (fresh, in memory)' : ''}…`);
+  // Stable ports when free (bookmarkable mailbox; cognito-local's issuer embeds its port, so tokens survive a
+  // restart only if it keeps it), else any free port. Each can be pinned with an env var.
+  const ports = {
+    dynamodb: await findFreePort(Number(process.env.DYNAMODB_PORT ?? 8000)),
+    cognito: await findFreePort(Number(process.env.COGNITO_PORT ?? 9229)),
+    ses: await findFreePort(Number(process.env.SES_PORT ?? 8005)),
+    s3: await findFreePort(Number(process.env.S3_PORT ?? 4569)),
+  };
   stack = await startLocalStack({
     dataDir,
+    ports,
     inMemory: flags.fresh,
     sweepEveryMs: 60_000,
     onReady: (what, ms) => say(`  ✓ ${what} (${ms} ms)`),
