@@ -6,6 +6,7 @@ import { strictObject } from 'zod';
 import { ENV, intEnv, optionalEnv } from '#shared/config/env.ts';
 import { type RequestSpec, type ResponseSpec, type RouteSpec, headersSchemaOf } from '#shared/contracts/route.ts';
 import type { Principal, PrincipalStore } from '#shared/domain/identity/model.ts';
+import { type IdempotencyContext, idempotencyContext } from '#shared/domain/shared/idempotency.ts';
 import { logger } from '#shared/lib/logger.ts';
 import { type JwtClaims, authorize } from './auth.ts';
 import { jsonResult, toHttpError } from './errors.ts';
@@ -23,6 +24,8 @@ export interface RouteRequest<R extends RouteSpec> {
   body: Out<R['request']['body']>;
   /** The caller; `undefined` on public routes. */
   auth: R['auth'] extends { kind: 'public' } ? undefined : Principal;
+  /** Set on routes with `idempotency: 'required'`: the key scoped to org + user + operation, and the request fingerprint. */
+  idempotency: R['idempotency'] extends 'required' ? IdempotencyContext : undefined;
   requestId: string;
   sourceIp: string;
   event: ApiEvent;
@@ -46,7 +49,7 @@ export interface RouteDeps {
 interface State {
   requestId: string;
   started: number;
-  req: Partial<RouteRequest<RouteSpec>>;
+  req: Partial<Omit<RouteRequest<RouteSpec>, 'idempotency'>> & { idempotency?: IdempotencyContext };
 }
 
 const DEFAULT_MAX_BODY = 64 * 1024;
@@ -130,6 +133,16 @@ function buildHandler<R extends RouteSpec>(route: R, impl: RouteImpl<R>, deps: R
       st.req.headers = headersSchema ? validatePart(headersSchema, headers, 'header') : undefined;
       st.req.body = spec.body ? validatePart(spec.body, body, 'body') : undefined;
       st.req.sourceIp = event.requestContext?.http?.sourceIp ?? '0.0.0.0';
+      if (route.idempotency === 'required') {
+        const principal = st.req.auth as Principal | undefined;
+        st.req.idempotency = idempotencyContext({
+          operationId: route.operationId,
+          userId: principal?.userId ?? 'anonymous',
+          orgId: principal?.activeOrg?.orgId,
+          key: (st.req.headers as Record<string, string>)['idempotency-key'] as string,
+          request: { path: st.req.path, query: st.req.query, body: st.req.body },
+        });
+      }
     },
   };
 
