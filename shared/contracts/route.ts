@@ -9,7 +9,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * - `public`: no token.
  * - `user`: a verified access token of an active account. `allowUnverified` lets an account whose email is not
  *   yet verified in (the verification routes only). `org: true` needs an active membership (X-Org-Id or the
- *   primary one); `roles` narrows it to those org roles. Tier and membership come from the table, never from
+ *   primary one); `roles` narrows it to those org roles, `tiers` to those account tiers. Tier and membership
+ *   come from the table, never from
  *   the token or the request.
  * - `staff`: a member of the vendor-staff Cognito group.
  */
@@ -20,6 +21,8 @@ export type RouteAuth =
       readonly allowUnverified?: boolean;
       readonly org?: boolean;
       readonly roles?: readonly OrgRole[];
+      /** Account tiers allowed (ON-5), e.g. the service desk is for Enterprise customers and Partners. */
+      readonly tiers?: readonly ('basic' | 'limited' | 'enterprise' | 'partner')[];
     }
   | { readonly kind: 'staff' };
 

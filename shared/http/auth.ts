@@ -79,6 +79,9 @@ export async function authorize(
   if (!profile.emailVerified && !rule.allowUnverified) {
     throw new ForbiddenError('email_not_verified', 'Verify your email address first.');
   }
+  if (rule.tiers && !rule.tiers.includes(profile.tier)) {
+    throw new ForbiddenError('tier_forbidden', `This needs an account tier of ${rule.tiers.join(' or ')}; yours is ${profile.tier}.`);
+  }
   if ((rule.org || rule.roles) && !activeOrg) {
     throw new ForbiddenError('org_membership_required', 'This needs company access: join or register your organization first.');
   }

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import { routes } from '#shared/contracts/routes/index.ts';
 import { type TestApi, startTestApi } from '#test/support/api.ts';
+import { countDynamoCalls } from '#test/support/dynamo-calls.ts';
 import { type TestUser, createTestOrg, createTestUser, decodeClaims, foreignClientId, foreignPool, forgeToken, signIn } from '#test/support/identity.ts';
 import { CognitoIdentityProviderClient, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 
@@ -43,6 +44,11 @@ describe('local API (route table -> API Gateway events -> handlers)', () => {
     expect(res.body).toMatchObject({ userId: member.userId, email: member.email, tier: 'enterprise', isStaff: false });
     expect(res.body.memberships).toHaveLength(1);
     expect(res.body.memberships[0]).toMatchObject({ role: 'buyer', active: true });
+  });
+
+  it('reads the caller with a single DynamoDB query', async () => {
+    const { calls } = await countDynamoCalls(() => api.call('GET', '/me', { token: member.tokens.accessToken }));
+    expect(calls).toEqual(['QueryCommand']);
   });
 
   describe('token checks (JWT authorizer semantics)', () => {

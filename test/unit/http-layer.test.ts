@@ -15,7 +15,7 @@ const widgetRoute = defineRoute({
   handler: 'test/create-widget',
   summary: 'test route',
   tags: ['Test'],
-  auth: { kind: 'user', org: true, roles: ['site_admin', 'buyer'] },
+  auth: { kind: 'user', org: true, roles: ['site_admin', 'buyer'], tiers: ['enterprise', 'partner'] },
   idempotency: 'required',
   request: {
     path: z.strictObject({ orgId: z.string().min(3) }),
@@ -44,6 +44,7 @@ const principals = memoryPrincipals([
   { profile: profile({ userId: 'unverified', emailVerified: false }), memberships: [membership({ userId: 'unverified' })] },
   { profile: profile({ userId: 'cancelled', status: 'cancelled' }), memberships: [membership({ userId: 'cancelled' })] },
   { profile: profile({ userId: 'staff', primaryOrgId: undefined }) },
+  { profile: profile({ userId: 'limited', tier: 'limited' }), memberships: [membership({ userId: 'limited', role: 'site_admin' })] },
 ]);
 
 let behaviour: 'ok' | 'conflict' | 'missing' | 'precondition' | 'crash' = 'ok';
@@ -190,6 +191,7 @@ describe('HTTP layer', () => {
       ['an unverified account', { sub: 'unverified' }, 403, 'email_not_verified'],
       ['an account with no org', { sub: 'nobody' }, 403, 'org_membership_required'],
       ['a role the route does not allow', { sub: 'shopper' }, 403, 'role_forbidden'],
+      ['an account tier the route does not allow', { sub: 'limited' }, 403, 'tier_forbidden'],
       ['an X-Org-Id the caller is not a member of', { orgHeader: 'org_foreign001' }, 404, 'org_not_found'],
     ] as const)('refuses %s', async (_n, over, status, code) => {
       const res = await post(over as never);
