@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { envSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { dynamoOutboxStore } from '#shared/adapters/dynamodb/repositories/outbox.ts';
+import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
+import { dynamoOutboxStore } from '#shared/adapters/dynamodb/repositories/outbox-store.ts';
 import { sesMailer } from '#shared/adapters/ses/mailer.ts';
 import { TABLE_KEYS } from '#shared/adapters/dynamodb/table-def.ts';
 import { type DeliveryDeps, deliverOutboxMessage } from '#shared/domain/email/outbox.ts';
@@ -8,8 +8,8 @@ import { systemClock } from '#shared/lib/ids.ts';
 import { logger } from '#shared/lib/logger.ts';
 
 let deps: DeliveryDeps | undefined;
-const getDeps = (): DeliveryDeps =>
-  (deps ??= { store: dynamoOutboxStore, mailer: sesMailer(), sealer: envSealer(), clock: systemClock });
+const getDeps = async (): Promise<DeliveryDeps> =>
+  (deps ??= { store: dynamoOutboxStore, mailer: sesMailer(), sealer: await getSealer(), clock: systemClock });
 
 /** The outbox message id of a stream record, if it is the insert of an outbox item. */
 export function outboxMessageId(record: DynamoDBRecord): string | undefined {
@@ -25,7 +25,8 @@ export function outboxMessageId(record: DynamoDBRecord): string | undefined {
  * a record that keeps failing to the on-failure destination). The message itself stays pending until sent,
  * and the sweeper re-sends it after an outage: a failure here never loses an email.
  */
-export async function handleOutboxStream(event: DynamoDBStreamEvent, d: DeliveryDeps = getDeps()): Promise<DynamoDBBatchResponse> {
+export async function handleOutboxStream(event: DynamoDBStreamEvent, given?: DeliveryDeps): Promise<DynamoDBBatchResponse> {
+  const d = given ?? (await getDeps());
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     const messageId = outboxMessageId(record);

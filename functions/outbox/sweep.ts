@@ -1,5 +1,5 @@
-import { envSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { dynamoOutboxStore } from '#shared/adapters/dynamodb/repositories/outbox.ts';
+import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
+import { dynamoOutboxStore } from '#shared/adapters/dynamodb/repositories/outbox-store.ts';
 import { sesMailer } from '#shared/adapters/ses/mailer.ts';
 import { type DeliveryDeps, deliverOutboxMessage } from '#shared/domain/email/outbox.ts';
 import { systemClock } from '#shared/lib/ids.ts';
@@ -46,4 +46,4 @@ export async function sweepOutbox(d: DeliveryDeps, opts: { graceMs?: number; max
 }
 
 export const handler = async () =>
-  sweepOutbox({ store: dynamoOutboxStore, mailer: sesMailer(), sealer: envSealer(), clock: systemClock });
+  sweepOutbox({ store: dynamoOutboxStore, mailer: sesMailer(), sealer: await getSealer(), clock: systemClock });

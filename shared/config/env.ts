@@ -26,7 +26,10 @@ export const ENV = {
   sealKeySecretArn: 'OUTBOX_SEAL_KEY_SECRET_ARN',
   corsOrigins: 'CORS_ORIGINS',
   maxBodyBytes: 'MAX_BODY_BYTES',
+  /** Base64 HMAC key signing pagination cursors (local stack and tests)... */
   cursorSecret: 'CURSOR_SECRET',
+  /** ...or, in AWS, the Secrets Manager secret holding it. */
+  cursorSecretArn: 'CURSOR_SECRET_ARN',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

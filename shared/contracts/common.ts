@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { LOCALES, ORG_ROLES } from '#shared/domain/shared/vocabulary.ts';
+
+export { ORG_ROLES };
 
 /** The enumerated `error.type` values of the error model (as Stripe does: a small closed set). */
 export const ERROR_TYPES = [
@@ -36,13 +39,12 @@ export const IdempotencyKey = z
 export const OrgId = z.string().regex(/^org_[0-9a-z]{8,40}$/, 'not an organization id').max(44);
 export const UserId = z.string().min(1).max(128);
 export const Email = z.email().max(254).toLowerCase();
-export const Locale = z.enum(['en', 'fr', 'de', 'sv', 'ja']).meta({ id: 'Locale' });
+export const Locale = z.enum(LOCALES).meta({ id: 'Locale' });
 export type Locale = z.infer<typeof Locale>;
 export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code');
 export const IsoDateTime = z.iso.datetime({ offset: true });
 export const PageLimit = z.coerce.number().int().min(1).max(100).default(25);
 export const Cursor = z.string().min(1).max(2048).meta({ description: 'Opaque, signed; only valid for the caller that got it.' });
-export const ORG_ROLES = ['site_admin', 'buyer', 'shopper', 'finance', 'report_viewer'] as const;
 export const OrgRole = z.enum(ORG_ROLES).meta({ id: 'OrgRole' });
 export type OrgRole = z.infer<typeof OrgRole>;
 

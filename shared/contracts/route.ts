@@ -28,9 +28,11 @@ export type RouteAuth =
 
 /**
  * Resources a function uses. `table:read` is implied for every non-public route (the principal load).
+ * `outbox`: enqueues emails (writes outbox items, seals secrets) without any right to send; `mail`: sends
+ * them through SES (the outbox consumer and sweeper only).
  * CDK turns each into a least-privilege grant plus the env var that names the resource.
  */
-export type ResourceUse = 'table:read' | 'table:write' | 'mail' | 'users' | 'files' | 'workflow';
+export type ResourceUse = 'table:read' | 'table:write' | 'outbox' | 'mail' | 'users' | 'files' | 'workflow';
 
 export interface LambdaSpec {
   readonly uses?: readonly ResourceUse[];

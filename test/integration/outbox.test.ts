@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
 import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
-import { envSealer } from '#shared/adapters/crypto/seal-key.ts';
+import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { OutboxEntity } from '#shared/adapters/dynamodb/entities/outbox.ts';
 import { outboxPut } from '#shared/adapters/dynamodb/repositories/outbox.ts';
 import { table } from '#shared/adapters/dynamodb/table.ts';
@@ -11,13 +11,13 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { uniqueEmail } from '#test/support/identity.ts';
 import { mailTo, waitForMail } from '#test/support/mailbox.ts';
 
-const deps = () => ({ sealer: envSealer(), ids: systemIds, clock: systemClock });
+const deps = async () => ({ sealer: await getSealer(), ids: systemIds, clock: systemClock });
 
 describe('transactional outbox', () => {
   it('delivers an email written in a transaction to the SES mailbox, in the recipient locale, with text and HTML', async () => {
     const to = uniqueEmail();
     table();
-    await execute(outboxPut({ template: 'account_exists', locale: 'fr', to, data: { name: 'Élodie' } }, deps()));
+    await execute(outboxPut({ template: 'account_exists', locale: 'fr', to, data: { name: 'Élodie' } }, await deps()));
     const mail = await waitForMail(to);
     expect(mail.subject).toBeTruthy();
     expect(mail.body.text).toContain('Élodie');
@@ -27,7 +27,7 @@ describe('transactional outbox', () => {
   it('stores secrets sealed, never in clear, and still delivers them', async () => {
     const to = uniqueEmail();
     table();
-    const put = outboxPut({ template: 'signup_code', locale: 'en', to, data: { name: 'Sam', expiresInMinutes: 10 }, secret: { code: '493817' } }, deps());
+    const put = outboxPut({ template: 'signup_code', locale: 'en', to, data: { name: 'Sam', expiresInMinutes: 10 }, secret: { code: '493817' } }, await deps());
     await execute(put);
     const mail = await waitForMail(to);
     expect(mail.body.text).toContain('493817');
@@ -46,7 +46,7 @@ describe('transactional outbox', () => {
       .options({ condition: { attr: 'messageId', exists: false } });
     await execute(clash);
     await expect(
-      execute(outboxPut({ template: 'account_exists', locale: 'en', to, data: { name: 'Never' } }, deps()), OutboxEntity.build(PutTransaction).item({ messageId, kind: 'email', template: 'x', locale: 'en', to: 'y@example.com', data: {}, status: 'pending', attempts: 0, createdAt: now }).options({ condition: { attr: 'messageId', exists: false } })),
+      execute(outboxPut({ template: 'account_exists', locale: 'en', to, data: { name: 'Never' } }, await deps()), OutboxEntity.build(PutTransaction).item({ messageId, kind: 'email', template: 'x', locale: 'en', to: 'y@example.com', data: {}, status: 'pending', attempts: 0, createdAt: now }).options({ condition: { attr: 'messageId', exists: false } })),
     ).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 1000));
     expect(await mailTo(to)).toHaveLength(0);

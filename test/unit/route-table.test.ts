@@ -74,10 +74,10 @@ describe('the route table', () => {
 });
 
 describe('layering', () => {
-  it('keeps the AWS SDK out of the domain: only adapters may import it', () => {
+  it('keeps the domain pure: no AWS SDK, dynamodb-toolbox, zod, adapters, contracts or HTTP imports', () => {
     const offenders = walk(join(root, 'shared', 'domain'))
       .filter((f) => f.endsWith('.ts'))
-      .filter((f) => /from ['"]@aws-sdk\/|from ['"]dynamodb-toolbox|from ['"]#shared\/adapters\//.test(readFileSync(f, 'utf8')))
+      .filter((f) => /from ['"](@aws-sdk\/|dynamodb-toolbox|zod|#shared\/adapters\/|#shared\/contracts\/|#shared\/http\/)/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(root, f));
     expect(offenders).toEqual([]);
   });

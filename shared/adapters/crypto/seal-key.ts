@@ -1,14 +1,17 @@
-import { ENV, optionalEnv, ConfigError } from '#shared/config/env.ts';
+import { ENV } from '#shared/config/env.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
+import { loadSecret } from '#shared/adapters/secrets/secret.ts';
 import { aesSealer } from './aes-sealer.ts';
 
-let sealer: Sealer | undefined;
+let sealer: Promise<Sealer> | undefined;
 
-/** The process's sealer, from the base64 key in OUTBOX_SEAL_KEY. */
-export function envSealer(): Sealer {
-  if (sealer) return sealer;
-  const b64 = optionalEnv(ENV.sealKey);
-  if (!b64) throw new ConfigError(`${ENV.sealKey} is not set`);
-  sealer = aesSealer(Buffer.from(b64, 'base64'));
+/** The process's sealer; its 32-byte key (base64) comes from OUTBOX_SEAL_KEY or the secret in OUTBOX_SEAL_KEY_SECRET_ARN. */
+export function getSealer(): Promise<Sealer> {
+  sealer ??= loadSecret(ENV.sealKey, ENV.sealKeySecretArn)
+    .then((b64) => aesSealer(Buffer.from(b64, 'base64')))
+    .catch((e) => {
+      sealer = undefined;
+      throw e;
+    });
   return sealer;
 }

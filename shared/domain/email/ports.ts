@@ -1,4 +1,4 @@
-import type { Locale } from '#shared/contracts/common.ts';
+import type { Locale } from '#shared/domain/shared/vocabulary.ts';
 import type { TemplateData, TemplateId } from './templates/index.ts';
 
 /** A rendered email, ready for the provider. */

@@ -1,8 +1,8 @@
-import type { Locale, OrgRole } from '#shared/contracts/common.ts';
+import type { Locale, OrgRole, Tier } from '#shared/domain/shared/vocabulary.ts';
 
 export type AccountStatus = 'pending_verification' | 'active' | 'cancelled' | 'disabled';
 /** ON-5: what the account may see and do. */
-export type Tier = 'basic' | 'limited' | 'enterprise' | 'partner';
+export type { Tier };
 export type OrgKind = 'customer' | 'partner';
 
 export interface UserProfile {

@@ -1,4 +1,4 @@
-import type { Locale as ContractLocale, OrgRole } from '#shared/contracts/common.ts';
+import type { Locale as ContractLocale, OrgRole } from '#shared/domain/shared/vocabulary.ts';
 
 export const LOCALES = ['en', 'fr', 'de', 'sv', 'ja'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -1,4 +1,4 @@
-import { ORG_ROLES } from '#shared/contracts/common.ts';
+import { ORG_ROLES } from '#shared/domain/shared/vocabulary.ts';
 import {
   COMMENT_AUTHOR_ROLES,
   REVIEW_KINDS,
