@@ -9,6 +9,11 @@ import { defineConfig } from 'vitest/config';
  * - e2e (test/e2e, run with the integration project and its stand-ins): the local API in a real browser
  *   (Debian chromium) and whole user journeys.
  */
+// Handler logs are asserted where they matter (test/support/logs.ts raises the level while capturing);
+// elsewhere they would only bury the test report.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
     projects: [

@@ -15,6 +15,8 @@ export interface CapturedLogs {
  */
 export function captureLogs(): CapturedLogs {
   const target = (logger as unknown as { console: Console }).console;
+  const previousLevel = logger.getLevelName();
+  logger.setLogLevel('DEBUG');
   const lines: string[] = [];
   const spies = (['debug', 'info', 'warn', 'error', 'log', 'trace'] as const).map((m) =>
     vi.spyOn(target, m).mockImplementation((...args: unknown[]) => {
@@ -24,6 +26,9 @@ export function captureLogs(): CapturedLogs {
   return {
     lines,
     records: () => lines.flatMap((l) => l.split('\n')).filter((l) => l.trim()).map((l) => JSON.parse(l)),
-    restore: () => spies.forEach((s) => s.mockRestore()),
+    restore: () => {
+      spies.forEach((s) => s.mockRestore());
+      logger.setLogLevel(previousLevel);
+    },
   };
 }
