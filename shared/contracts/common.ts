@@ -42,6 +42,21 @@ export const Email = z.email().max(254).toLowerCase();
 export const Locale = z.enum(LOCALES).meta({ id: 'Locale' });
 export type Locale = z.infer<typeof Locale>;
 export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code');
+/** E.164: `+` and 7 to 15 digits. */
+export const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number such as +33612345678').meta({ example: '+33612345678' });
+/** Cognito's limits: at least 12 (ASVS 6.2.1), up to 256 accepted as is, never truncated (6.2.4, 6.2.9). */
+export const Password = z.string().min(12, 'at least 12 characters').max(256).meta({ format: 'password', writeOnly: true });
+export const PersonName = z.string().trim().min(1).max(100);
+export const PostalAddress = z
+  .strictObject({
+    line1: z.string().trim().min(1).max(120),
+    line2: z.string().trim().max(120).optional(),
+    city: z.string().trim().min(1).max(80),
+    postalCode: z.string().trim().min(2).max(12).regex(/^[A-Za-z0-9 -]+$/, 'letters, digits, spaces and dashes'),
+    region: z.string().trim().max(80).optional(),
+    country: CountryCode,
+  })
+  .meta({ id: 'PostalAddress' });
 export const IsoDateTime = z.iso.datetime({ offset: true });
 export const PageLimit = z.coerce.number().int().min(1).max(100).default(25);
 export const Cursor = z.string().min(1).max(2048).meta({ description: 'Opaque, signed; only valid for the caller that got it.' });

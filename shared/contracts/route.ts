@@ -34,8 +34,12 @@ export type RouteAuth =
  */
 export type ResourceUse = 'table:read' | 'table:write' | 'outbox' | 'mail' | 'users' | 'files' | 'workflow';
 
+/** Data files shipped beside a Lambda bundle (read lazily at run time instead of bundled as code). */
+export type DataFileSet = 'email-domain-lists';
+
 export interface LambdaSpec {
   readonly uses?: readonly ResourceUse[];
+  readonly dataFiles?: readonly DataFileSet[];
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
 }

@@ -62,6 +62,7 @@ export async function authorize(
     email: profile.email,
     name: profile.name,
     phone: profile.phone,
+    profile,
     emailVerified: profile.emailVerified,
     locale: profile.locale,
     status: profile.status,

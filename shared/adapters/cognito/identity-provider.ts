@@ -50,6 +50,9 @@ export function cognitoIdentityProvider(userPoolId: string = requireEnv(ENV.user
       if (!sub) throw new Error('Cognito returned no sub for the new user');
       return { userId: sub };
     },
+    async setPassword(email, password) {
+      await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: password, Permanent: true }));
+    },
     async enable(email) {
       await cognito().send(new AdminEnableUserCommand({ UserPoolId, Username: email }));
     },

@@ -27,4 +27,57 @@ export const keys = {
   outboxPendingPartition: 'OUTBOX#PENDING',
 
   idempotency: (scope: string, key: string) => ({ pk: k('IDEMPOTENCY', scope, key), sk: 'IDEMPOTENCY' }),
+
+  /** A signup waiting for its emailed code (expires with its TTL). */
+  signup: (email: string) => ({ pk: k('SIGNUP', email.toLowerCase()), sk: 'SIGNUP' }),
+  /** A verified account's email: unique ownership, and what the signup path needs to write to its owner. */
+  emailClaim: (email: string) => ({ pk: k('EMAIL', email.toLowerCase()), sk: 'EMAIL' }),
+  /** A send counter for one rate-limit window (e.g. `send-hour#<email>#<yyyy-mm-ddThh>`). */
+  rateCounter: (window: string) => ({ pk: k('RATE', window), sk: 'RATE' }),
+
+  // Partner service desk (SD-1..SD-6). A ticket's partition holds the ticket and its comments; the org's desk
+  // partition holds its list entries and its desk settings, which sort after every entry (one Query reads both).
+  ticket: (orgId: string, ticketId: string) => ({ pk: k('ORG', orgId, 'TICKET', ticketId), sk: 'TICKET' }),
+  ticketPartition: (orgId: string, ticketId: string) => k('ORG', orgId, 'TICKET', ticketId),
+  /** The ticket item and its comments share this sort-key prefix: the ticket sorts first. */
+  ticketItemsPrefix: 'TICKET',
+  ticketComment: (orgId: string, ticketId: string, createdAt: string, commentId: string) => ({
+    pk: k('ORG', orgId, 'TICKET', ticketId),
+    sk: k('TICKET', 'C', createdAt, commentId),
+  }),
+  ticketCommentsPrefix: 'TICKET#C#',
+  /** gsi1: a ticket's items by ticket id alone (staff work across orgs and take the org from the ticket). */
+  ticketById: (ticketId: string) => ({ gsi1pk: k('TICKET', ticketId), gsi1sk: 'TICKET' }),
+  ticketCommentById: (ticketId: string, createdAt: string, commentId: string) => ({
+    gsi1pk: k('TICKET', ticketId),
+    gsi1sk: k('TICKET', 'C', createdAt, commentId),
+  }),
+  ticketByIdPartition: (ticketId: string) => k('TICKET', ticketId),
+  /** gsi2: the staff queue, every org's tickets in one status by creation time. */
+  ticketsByStatus: (status: string, createdAt: string, ticketId: string) => ({ gsi2pk: k('TICKETS', status), gsi2sk: k(createdAt, ticketId) }),
+  ticketsByStatusPartition: (status: string) => k('TICKETS', status),
+
+  deskPartition: (orgId: string) => k('ORG', orgId, 'DESK'),
+  deskSettings: (orgId: string) => ({ pk: k('ORG', orgId, 'DESK'), sk: 'SETTINGS' }),
+  /** One list entry per ticket in the org's desk partition, newest last; `SETTINGS` sorts after all of them. */
+  deskEntry: (orgId: string, createdAt: string, ticketId: string) => ({ pk: k('ORG', orgId, 'DESK'), sk: k('REQ', createdAt, ticketId) }),
+  /** Sort-key bounds of the entries created in [from, to] (ISO times). */
+  deskEntryRange: (from: string, to: string) => [k('REQ', from), k('REQ', to, '~')] as [string, string],
+  deskSettingsSk: 'SETTINGS',
+  /** gsi1: the same entries per requester ("My requests"). */
+  deskEntryByRequester: (orgId: string, userId: string, createdAt: string, ticketId: string) => ({
+    gsi1pk: k('ORG', orgId, 'USER', userId, 'TICKETS'),
+    gsi1sk: k(createdAt, ticketId),
+  }),
+  deskEntriesByRequesterPartition: (orgId: string, userId: string) => k('ORG', orgId, 'USER', userId, 'TICKETS'),
+  deskEntryByRequesterRange: (from: string, to: string) => [from, k(to, '~')] as [string, string],
+
+  /** The desk's intake gauge (GEM counter, open and queued counts, capacity) and its FIFO queue, in one partition. */
+  deskIntake: () => ({ pk: 'DESK#INTAKE', sk: 'COUNTER' }),
+  deskQueueEntry: (ticketNumber: number) => ({ pk: 'DESK#INTAKE', sk: k('QUEUE', String(ticketNumber).padStart(12, '0')) }),
+  deskIntakePartition: 'DESK#INTAKE',
+
+  deskPreferences: (userId: string) => ({ pk: k('USER', userId, 'DESK'), sk: 'PREFERENCES' }),
+  feedback: (createdAt: string, feedbackId: string) => ({ pk: 'DESK#FEEDBACK', sk: k(createdAt, feedbackId) }),
+  feedbackPartition: 'DESK#FEEDBACK',
 } as const;

@@ -5,6 +5,37 @@ export type AccountStatus = 'pending_verification' | 'active' | 'cancelled' | 'd
 export type { Tier };
 export type OrgKind = 'customer' | 'partner';
 
+/** ON-3: who the user says they are. */
+export type Relationship = 'customer_employee' | 'partner_employee' | 'prospective_partner';
+
+export interface PostalAddress {
+  line1: string;
+  line2?: string | undefined;
+  city: string;
+  postalCode: string;
+  region?: string | undefined;
+  country: string;
+}
+
+/** ON-3 business registration details, given after the email is verified. */
+export interface Registration {
+  relationship: Relationship;
+  company: string;
+  jobTitle: string;
+  phone: string;
+  country: string;
+  siteAddress: PostalAddress;
+  submittedAt: string;
+}
+
+/** A manual review the user is waiting for (denormalized on the profile so getMe needs no extra read). */
+export interface PendingReview {
+  reviewId: string;
+  reference: string;
+  kind: 'organization' | 'upgrade' | 'reactivation';
+  expectedBy: string;
+}
+
 export interface UserProfile {
   userId: string;
   email: string;
@@ -14,6 +45,11 @@ export interface UserProfile {
   emailVerified: boolean;
   status: AccountStatus;
   tier: Tier;
+  /** The verified email's domain, and whether it is a free-mail or disposable one (never joins an org). */
+  emailDomain?: string | undefined;
+  freeMail?: boolean | undefined;
+  registration?: Registration | undefined;
+  pendingReview?: PendingReview | undefined;
   /** The org used when a request names none (X-Org-Id). */
   primaryOrgId?: string | undefined;
   createdAt: string;
@@ -48,6 +84,8 @@ export interface Principal {
   email: string;
   name: string;
   phone?: string | undefined;
+  /** The whole profile as loaded (registration, pending review, email domain...). */
+  profile: UserProfile;
   emailVerified: boolean;
   locale: Locale;
   status: AccountStatus;

@@ -5,6 +5,7 @@ export interface IdentityProvider {
    * obtain no token until `enable` (used until the email is verified).
    */
   createUser(input: { email: string; password: string; enabled: boolean; emailVerified: boolean }): Promise<{ userId: string }>;
+  setPassword(email: string, password: string): Promise<void>;
   enable(email: string): Promise<void>;
   disable(email: string): Promise<void>;
   markEmailVerified(email: string): Promise<void>;

@@ -4,11 +4,21 @@ import { string } from 'dynamodb-toolbox/schema/string';
 import { boolean } from 'dynamodb-toolbox/schema/boolean';
 import { list } from 'dynamodb-toolbox/schema/list';
 import { map } from 'dynamodb-toolbox/schema/map';
-import { ORG_ROLES } from '#shared/contracts/common.ts';
+import { ORG_ROLES } from '#shared/domain/shared/vocabulary.ts';
 import { keys } from '../keys.ts';
 import { PortalTable } from '../table.ts';
 
-const LOCALES = ['en', 'fr', 'de', 'sv', 'ja'] as const;
+import { LOCALES } from '#shared/domain/shared/vocabulary.ts';
+
+/** A postal address as stored (matches `PostalAddress` in the domain model). */
+export const ADDRESS = map({
+  line1: string(),
+  line2: string().optional(),
+  city: string(),
+  postalCode: string(),
+  region: string().optional(),
+  country: string(),
+});
 
 /** USER#<userId> / PROFILE, projected to gsi1 as EMAIL#<email> / USER. */
 export const UserEntity = new Entity({
@@ -24,6 +34,23 @@ export const UserEntity = new Entity({
     emailVerified: boolean(),
     status: string().enum('pending_verification', 'active', 'cancelled', 'disabled'),
     tier: string().enum('basic', 'limited', 'enterprise', 'partner'),
+    emailDomain: string().optional(),
+    freeMail: boolean().optional(),
+    registration: map({
+      relationship: string().enum('customer_employee', 'partner_employee', 'prospective_partner'),
+      company: string(),
+      jobTitle: string(),
+      phone: string(),
+      country: string(),
+      siteAddress: ADDRESS,
+      submittedAt: string(),
+    }).optional(),
+    pendingReview: map({
+      reviewId: string(),
+      reference: string(),
+      kind: string().enum('organization', 'upgrade', 'reactivation'),
+      expectedBy: string(),
+    }).optional(),
     primaryOrgId: string().optional(),
     createdAt: string(),
     updatedAt: string(),

@@ -8,6 +8,7 @@ import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/ta
 import { ConflictError } from '#shared/domain/errors.ts';
 import type { Membership, Org, UserProfile } from '#shared/domain/identity/model.ts';
 import { DomainEntity, MembershipEntity, OrgEntity, UserEntity } from '../entities/identity.ts';
+import { EmailClaimEntity } from '../entities/onboarding.ts';
 import { table } from '../table.ts';
 
 export interface DomainOwners {
@@ -73,12 +74,13 @@ export const directory = {
     return found.map((d) => ({ domain: d.domain, owners: d.owners }));
   },
 
-  async putProfile(profile: UserProfile, opts: { onlyIfNew?: boolean } = {}) {
+  /** A profile and the claim on its email, together (seeds, staff tooling; signup has its own transaction). */
+  async putProfile(profile: UserProfile) {
     table();
-    await UserEntity.build(PutItemCommand)
-      .item(profile)
-      .options(opts.onlyIfNew ? { condition: { attr: 'userId', exists: false } } : {})
-      .send();
+    await execute(
+      UserEntity.build(PutTransaction).item(profile),
+      EmailClaimEntity.build(PutTransaction).item({ email: profile.email, userId: profile.userId, name: profile.name, locale: profile.locale }),
+    );
   },
 
   async putMembership(m: Membership) {
