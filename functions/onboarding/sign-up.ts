@@ -1,9 +1,9 @@
 import { signUp } from '#shared/contracts/routes/onboarding.ts';
-import { apiHandler } from '#shared/http/api-handler.ts';
-import { signupDeps } from '#shared/adapters/onboarding-deps.ts';
+import { createRouteHandler } from '#shared/http/route-handler.ts';
+import { sendCodeDeps } from '#shared/adapters/onboarding-deps.ts';
 import { signUp as signUpUseCase } from '#shared/domain/onboarding/signup.ts';
 
-export const handler = apiHandler(signUp)(async ({ body, sourceIp }) => ({
+export const handler = createRouteHandler(signUp)(async ({ body, sourceIp }) => ({
   status: 202,
-  body: await signUpUseCase({ ...body, sourceIp }, await signupDeps()),
+  body: await signUpUseCase({ ...body, sourceIp }, await sendCodeDeps()),
 }));

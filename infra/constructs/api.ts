@@ -118,6 +118,7 @@ export class Api extends Construct {
         uses: routeUses(route),
         memoryMb: route.lambda?.memoryMb,
         timeoutSeconds: route.lambda?.timeoutSeconds,
+        dataFiles: route.lambda?.dataFiles,
         description: `${key} (${route.operationId})`,
       });
     }

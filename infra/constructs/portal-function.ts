@@ -9,7 +9,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GSIS } from '#shared/adapters/dynamodb/table-def.ts';
 import { ENV } from '#shared/config/env.ts';
-import type { ResourceUse } from '#shared/contracts/route.ts';
+import type { DataFileSet, ResourceUse } from '#shared/contracts/route.ts';
+import { DOMAIN_LIST_FILES } from '#shared/adapters/domains/lists.ts';
 import type { StageConfig } from '#infra/config/stages.ts';
 import { acknowledge } from '#infra/nag.ts';
 
@@ -73,6 +74,24 @@ export class ContextRoles extends Construct {
   }
 }
 
+/**
+ * Bundling hooks that copy data files next to the bundle (`data/<file>`), where the runtime reads them from
+ * LAMBDA_TASK_ROOT: lists too large to bundle as code (the 450 KB budget) and not needed at import time.
+ */
+function dataFileHooks(sets: readonly DataFileSet[]) {
+  const copies: string[] = [];
+  for (const set of sets) {
+    if (set === 'email-domain-lists') {
+      for (const { pkg, file } of Object.values(DOMAIN_LIST_FILES)) copies.push(`cp "${REPO_ROOT}node_modules/${pkg}" "$OUT/data/${file}"`);
+    }
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) => [`mkdir -p "${outputDir}/data"`, ...copies.map((c) => c.replaceAll('$OUT', outputDir))],
+  };
+}
+
 /** `outbox-admin` -> `OutboxAdmin`, `getMe` -> `GetMe`: construct ids from contexts and operation ids. */
 export function pascalCase(value: string): string {
   return value
@@ -120,6 +139,8 @@ export interface PortalFunctionProps {
   /** @default 10 s */
   readonly timeoutSeconds?: number;
   readonly description?: string;
+  /** Data files copied into the bundle's `data/` folder (read lazily at run time). @default none */
+  readonly dataFiles?: readonly DataFileSet[];
   /** Async invocations only; see the Serverless pack's LambdaDLQ rule. @default none */
   readonly deadLetterQueue?: lambda.FunctionProps['deadLetterQueue'];
 }
@@ -183,6 +204,7 @@ export class PortalFunction extends NodejsFunction {
         metafile: true,
         bundleAwsSDK: true,
         esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': CREDENTIALS_ALIAS },
+        ...(props.dataFiles?.length ? { commandHooks: dataFileHooks(props.dataFiles) } : {}),
       },
     });
     this.contextRole = contextRole;

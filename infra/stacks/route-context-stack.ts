@@ -2,7 +2,7 @@ import { NestedStack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Construct } from 'constructs';
-import type { ResourceUse } from '#shared/contracts/route.ts';
+import type { DataFileSet, ResourceUse } from '#shared/contracts/route.ts';
 import type { StageConfig } from '#infra/config/stages.ts';
 import { ContextRole, type PortalResources, PortalFunction, pascalCase } from '#infra/constructs/portal-function.ts';
 import { acknowledge } from '#infra/nag.ts';
@@ -20,6 +20,7 @@ export interface ApiEndpoint {
   readonly uses: readonly ResourceUse[];
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  readonly dataFiles?: readonly DataFileSet[];
   readonly description: string;
 }
 
@@ -57,6 +58,7 @@ export class RouteContextStack extends NestedStack {
         role,
         memoryMb: endpoint.memoryMb,
         timeoutSeconds: endpoint.timeoutSeconds,
+        dataFiles: endpoint.dataFiles,
         description: endpoint.description,
       })
         .bindUses(endpoint.uses, props.resources)

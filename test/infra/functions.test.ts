@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '#shared/config/env.ts';
 import { stages } from '#infra/config/stages.ts';
-import { loadTemplates, prop, refOf, resourceIn, resourcesOfType } from './assembly.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { routes } from '#shared/contracts/routes/index.ts';
+import { assetDirOf, loadTemplates, prop, refOf, resourceIn, resourcesOfType } from './assembly.ts';
 
 const config = stages.dev;
 const templates = loadTemplates();
@@ -67,5 +70,22 @@ describe('IAM', () => {
     );
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.filter((a) => /^dynamodb:(\*|Delete(Table|Backup)|UpdateTable|CreateTable)$/.test(a))).toEqual([]);
+  });
+});
+
+describe('data files', () => {
+  it('ships the free-mail and disposable domain lists beside the bundles of routes that declare them', async () => {
+    const declaring = routes.filter((r) => r.lambda?.dataFiles?.includes('email-domain-lists'));
+    expect(declaring.length).toBeGreaterThan(0);
+    for (const route of declaring) {
+      const fn = functions.find((f) => String(prop(f.resource, 'Description') ?? '').endsWith(`(${route.operationId})`));
+      expect(fn, route.operationId).toBeDefined();
+      const dir = assetDirOf(fn!.resource);
+      for (const file of ['free-mail-domains.json', 'disposable-domains.json']) {
+        const path = join(dir, 'data', file);
+        expect(existsSync(path), path).toBe(true);
+        expect((JSON.parse(readFileSync(path, 'utf8')) as string[]).length).toBeGreaterThan(1000);
+      }
+    }
   });
 });

@@ -1,83 +1,75 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
-  AdminUpdateUserAttributesCommand,
-  AdminUserGlobalSignOutCommand,
-  CognitoIdentityProviderClient,
-  UserNotFoundException,
-  UsernameExistsException,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { ENV, optionalEnv, requireEnv } from '#shared/config/env.ts';
+import { ENV, requireEnv } from '#shared/config/env.ts';
 import { IdentityExistsError, type IdentityProvider } from '#shared/domain/identity/ports.ts';
+import { AwsServiceError, type JsonService, awsJsonCall } from '#shared/adapters/aws-lite/json-client.ts';
 
-let client: CognitoIdentityProviderClient | undefined;
-const cognito = () => (client ??= new CognitoIdentityProviderClient({ endpoint: optionalEnv(ENV.cognitoEndpoint) }));
+const COGNITO: JsonService = {
+  service: 'cognito-idp',
+  targetPrefix: 'AWSCognitoIdentityProviderService',
+  jsonVersion: '1.1',
+  endpointEnv: ENV.cognitoEndpoint,
+};
+
+type Attributes = { Name: string; Value?: string }[];
+const sub = (attrs: Attributes | undefined) => attrs?.find((a) => a.Name === 'sub')?.Value;
 
 /**
  * Cognito adapter with admin APIs only: users are created by our API after its own checks (self sign-up
- * is off), so Cognito never sends its own verification messages.
+ * is off), so Cognito never sends its own verification messages. Signed JSON calls, no SDK client (bundle
+ * budget; see aws-lite/json-client.ts).
  */
 export function cognitoIdentityProvider(userPoolId: string = requireEnv(ENV.userPoolId)): IdentityProvider {
   const UserPoolId = userPoolId;
-  return {
+  const call = <T = Record<string, unknown>>(action: string, input: Record<string, unknown>) => awsJsonCall<T>(COGNITO, action, { UserPoolId, ...input });
+  const provider: IdentityProvider = {
     async createUser({ email, password, enabled, emailVerified }) {
-      let sub: string | undefined;
+      let userId: string | undefined;
       try {
-        const out = await cognito().send(
-          new AdminCreateUserCommand({
-            UserPoolId,
-            Username: email,
-            MessageAction: 'SUPPRESS',
-            UserAttributes: [
-              { Name: 'email', Value: email },
-              { Name: 'email_verified', Value: emailVerified ? 'true' : 'false' },
-            ],
-          }),
-        );
-        sub = out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+        const out = await call<{ User?: { Attributes?: Attributes } }>('AdminCreateUser', {
+          Username: email,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: emailVerified ? 'true' : 'false' },
+          ],
+        });
+        userId = sub(out.User?.Attributes);
       } catch (e) {
-        if (e instanceof UsernameExistsException) throw new IdentityExistsError('identity exists');
+        if (e instanceof AwsServiceError && e.name === 'UsernameExistsException') throw new IdentityExistsError('identity exists');
         throw e;
       }
       // Disable before the password makes the identity usable: there is no window with a usable account.
-      if (!enabled) await cognito().send(new AdminDisableUserCommand({ UserPoolId, Username: email }));
-      await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: password, Permanent: true }));
-      if (!sub) sub = await this.findUserId(email);
-      if (!sub) throw new Error('Cognito returned no sub for the new user');
-      return { userId: sub };
+      if (!enabled) await call('AdminDisableUser', { Username: email });
+      await call('AdminSetUserPassword', { Username: email, Password: password, Permanent: true });
+      userId ??= await provider.findUserId(email);
+      if (!userId) throw new Error('Cognito returned no sub for the new user');
+      return { userId };
     },
     async setPassword(email, password) {
-      await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: password, Permanent: true }));
+      await call('AdminSetUserPassword', { Username: email, Password: password, Permanent: true });
     },
     async enable(email) {
-      await cognito().send(new AdminEnableUserCommand({ UserPoolId, Username: email }));
+      await call('AdminEnableUser', { Username: email });
     },
     async disable(email) {
-      await cognito().send(new AdminDisableUserCommand({ UserPoolId, Username: email }));
+      await call('AdminDisableUser', { Username: email });
     },
     async markEmailVerified(email) {
-      await cognito().send(
-        new AdminUpdateUserAttributesCommand({ UserPoolId, Username: email, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }),
-      );
+      await call('AdminUpdateUserAttributes', { Username: email, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] });
     },
     async addToGroup(email, group) {
-      await cognito().send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: group }));
+      await call('AdminAddUserToGroup', { Username: email, GroupName: group });
     },
     async signOutEverywhere(email) {
-      await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: email }));
+      await call('AdminUserGlobalSignOut', { Username: email });
     },
     async findUserId(email) {
       try {
-        const out = await cognito().send(new AdminGetUserCommand({ UserPoolId, Username: email }));
-        return out.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+        return sub((await call<{ UserAttributes?: Attributes }>('AdminGetUser', { Username: email })).UserAttributes);
       } catch (e) {
-        if (e instanceof UserNotFoundException) return undefined;
+        if (e instanceof AwsServiceError && e.name === 'UserNotFoundException') return undefined;
         throw e;
       }
     },
   };
+  return provider;
 }

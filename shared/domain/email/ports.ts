@@ -35,13 +35,16 @@ export class MailerError extends Error {
  * `secret` fields (a verification code) are sealed before they are stored and merged back into `data` only
  * when the email is rendered.
  */
-export interface EmailRequest<T extends TemplateId = TemplateId> {
+export interface EmailRequestFor<T extends TemplateId> {
   template: T;
   locale: Locale;
   to: string;
   data: Omit<TemplateData[T], 'code'>;
   secret?: Partial<TemplateData[T]>;
 }
+
+/** A request for one of the templates `T` (default: any), discriminated by `template` so `data` matches it. */
+export type EmailRequest<T extends TemplateId = TemplateId> = { [K in T]: EmailRequestFor<K> }[T];
 
 /** Port: seals secrets for storage (authenticated encryption) and opens them when the email is sent. */
 export interface Sealer {

@@ -49,8 +49,8 @@ export interface RateLimit {
   expiresAt: Date;
 }
 
-/** Port over signup state. Every write that sends an email includes it (outbox) in the same transaction. */
-export interface SignupStore {
+/** Port over signup state, sending side. Every write that sends an email includes it (outbox) in the same transaction. */
+export interface SendCodeStore {
   /** One read: the verified account owning the email, and any pending signup. */
   lookup(email: string): Promise<{ account?: ExistingAccount | undefined; pending?: PendingSignup | undefined }>;
   /** Counts the sends and writes the pending signup with its code email. Throws RateLimitedError over a limit. */
@@ -61,6 +61,10 @@ export interface SignupStore {
   replaceCode(email: string, code: Pick<PendingSignup, 'codeId' | 'codeHash' | 'codeSalt' | 'codeExpiresAt'>, mail: EmailRequest, limits: RateLimit[]): Promise<void>;
   /** Counts the sends only (a resend for an address with nothing pending). */
   countSends(limits: RateLimit[]): Promise<void>;
+}
+
+/** Port over signup state, verifying side. */
+export interface VerifyStore {
   /**
    * Atomically counts one attempt on the pending signup's current code, only while fewer than the maximum
    * were made and the code has not expired; returns the signup, or undefined when no attempt is allowed.
@@ -70,13 +74,21 @@ export interface SignupStore {
   completeSignup(profile: UserProfile, codeId: string): Promise<void>;
 }
 
-export interface SignupDeps {
-  store: SignupStore;
+/** What sending a code needs (signUp, resendSignupCode). */
+export interface SendCodeDeps {
+  store: SendCodeStore;
+  sealer: Sealer;
+  clock: Clock;
+  ids: { next(prefix: string): string };
+}
+
+/** Verification reads the pending signup, creates the identity and classifies the domain. */
+export interface VerifyDeps {
+  store: VerifyStore;
   identity: IdentityProvider;
   sealer: Sealer;
   classifier: EmailDomainClassifier;
   clock: Clock;
-  ids: { next(prefix: string): string };
 }
 
 /** What signUp and resendSignupCode answer, whatever the address: no enumeration. */
@@ -96,7 +108,7 @@ export function sendLimits(email: string, sourceIp: string, now: Date): RateLimi
   ];
 }
 
-async function newCode(deps: SignupDeps, now: Date) {
+async function newCode(deps: SendCodeDeps, now: Date) {
   const code = generateCode();
   const codeSalt = newSalt();
   return {
@@ -117,7 +129,7 @@ async function newCode(deps: SignupDeps, now: Date) {
  */
 export async function signUp(
   input: { email: string; password: string; name: string; locale: Locale; phone?: string | undefined; sourceIp: string },
-  deps: SignupDeps,
+  deps: SendCodeDeps,
 ): Promise<typeof VERIFICATION_PENDING> {
   const now = deps.clock.now();
   const { account } = await deps.store.lookup(input.email);
@@ -148,7 +160,7 @@ export async function signUp(
 }
 
 /** ON-2 resend: a new code replaces the previous one. Same answer and work for any address. */
-export async function resendSignupCode(input: { email: string; sourceIp: string }, deps: SignupDeps): Promise<typeof VERIFICATION_PENDING> {
+export async function resendSignupCode(input: { email: string; sourceIp: string }, deps: SendCodeDeps): Promise<typeof VERIFICATION_PENDING> {
   const now = deps.clock.now();
   const { pending } = await deps.store.lookup(input.email);
   const { code, fields } = await newCode(deps, now);
@@ -173,7 +185,7 @@ const invalidCode = () => new ValidationError('invalid_code', 'This code is not 
  * parallel), then compares in constant time. Only a proven code creates the Cognito identity, so an
  * unverified account never has one (and can get no token). Unknown addresses spend the same hashing time.
  */
-export async function verifySignupCode(input: { email: string; code: string }, deps: SignupDeps): Promise<{ status: 'verified'; tier: UserProfile['tier'] }> {
+export async function verifySignupCode(input: { email: string; code: string }, deps: VerifyDeps): Promise<{ status: 'verified'; tier: UserProfile['tier'] }> {
   const now = deps.clock.now();
   const signup = await deps.store.registerAttempt(input.email, now, MAX_CODE_ATTEMPTS);
   if (!signup) {

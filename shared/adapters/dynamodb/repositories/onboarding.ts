@@ -7,7 +7,7 @@ import { $add, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update'
 import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import { RateLimitedError, ValidationError } from '#shared/domain/errors.ts';
-import type { RateLimit, SignupStore } from '#shared/domain/onboarding/signup.ts';
+import type { RateLimit, SendCodeStore } from '#shared/domain/onboarding/signup.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
 import { UserEntity } from '../entities/identity.ts';
 import { EmailClaimEntity, RateCounterEntity, SignupEntity } from '../entities/onboarding.ts';
@@ -44,7 +44,7 @@ async function sendTransaction(limits: RateLimit[], rest: ExecuteTransactWriteIn
  * P12 attempt: one conditional UpdateItem on SIGNUP#<email> returning the item.
  * P13 rate windows: conditional counter updates RATE#<window> inside the send transaction.
  */
-export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock }): SignupStore {
+export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock }): SendCodeStore {
   const mail = (req: EmailRequest) => outboxPut(req, deps);
   return {
     async lookup(email) {
@@ -78,38 +78,5 @@ export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock
       await sendTransaction(limits, [] as unknown as ExecuteTransactWriteInput);
     },
 
-    async registerAttempt(email, now, maxAttempts) {
-      table();
-      try {
-        const { Attributes } = await SignupEntity.build(UpdateItemCommand)
-          .item({ email, attempts: $add(1) })
-          .options({
-            condition: { and: [{ attr: 'email', exists: true }, { attr: 'attempts', lt: maxAttempts }, { attr: 'codeExpiresAt', gt: now.toISOString() }] },
-            returnValues: 'ALL_NEW',
-          })
-          .send();
-        return Attributes ? { ...Attributes } : undefined;
-      } catch (e) {
-        if ((e as Error).name === 'ConditionalCheckFailedException') return undefined;
-        throw e;
-      }
-    },
-
-    async completeSignup(profile, codeId) {
-      table();
-      try {
-        await execute(
-          UserEntity.build(PutTransaction).item(profile).options({ condition: { attr: 'userId', exists: false } }),
-          EmailClaimEntity.build(PutTransaction)
-            .item({ email: profile.email, userId: profile.userId, name: profile.name, locale: profile.locale })
-            .options({ condition: { attr: 'email', exists: false } }),
-          SignupEntity.build(DeleteTransaction).key({ email: profile.email }).options({ condition: { attr: 'codeId', eq: codeId } }),
-        );
-      } catch (e) {
-        // A parallel verification of the same code won, or a resend replaced the code meanwhile: single use.
-        if (cancellationReasons(e)) throw new ValidationError('invalid_code', 'This code is not valid (wrong, expired or already used). Request a new one.', 'body.code');
-        throw e;
-      }
-    },
   };
 }
