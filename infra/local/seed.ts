@@ -2,7 +2,7 @@ import type { OrgRole } from '#shared/contracts/common.ts';
 import { cognitoIdentityProvider } from '#shared/adapters/cognito/identity-provider.ts';
 import { directory } from '#shared/adapters/dynamodb/repositories/directory.ts';
 import { ConflictError } from '#shared/domain/errors.ts';
-import type { Org, Tier } from '#shared/domain/identity/model.ts';
+import { ACCESS_GROUP, type Org, type Tier } from '#shared/domain/identity/model.ts';
 import { IdentityExistsError } from '#shared/domain/identity/ports.ts';
 
 /** Shared by every demo account; long enough for the 12-character policy. */
@@ -36,7 +36,6 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: 'partner@partnerline.example', password: DEMO_PASSWORD, role: 'site admin, Partnerline AB (partner)', name: 'Per Partner', tier: 'partner', org: { orgId: 'org_demopartner01', role: 'site_admin' }, locale: 'sv' },
 ];
 
-const ACCESS_GROUP: Record<Org['kind'], string> = { customer: 'Enterprise customer', partner: 'Partner' };
 
 /**
  * Idempotent demo data: re-running it on a file-backed `.local/` changes nothing. Orgs and domains go
@@ -45,7 +44,7 @@ const ACCESS_GROUP: Record<Org['kind'], string> = { customer: 'Enterprise custom
 export async function seedDemoData(): Promise<void> {
   const [acme, partner, north, south] = DEMO_ORGS as [Org, Org, Org, Org];
   for (const org of [acme, partner, north]) await ignoreConflict(() => directory.createOrg(org));
-  await ignoreConflict(() => directory.addDomainOwner('health.example', { orgId: south.orgId, orgName: south.name }, south));
+  await ignoreConflict(() => directory.addDomainOwner('health.example', south));
 
   const idp = cognitoIdentityProvider();
   for (const acct of DEMO_ACCOUNTS) {

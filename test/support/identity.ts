@@ -47,6 +47,8 @@ export async function createTestUser(opts: {
   tier?: Tier;
   staff?: boolean;
   org?: { org: Org; role: OrgRole };
+  /** Set by verification in real signups: a free-mail address never gets company access. */
+  freeMail?: boolean;
 } = {}): Promise<TestUser> {
   const email = opts.email ?? uniqueEmail();
   const idp = cognitoIdentityProvider(inject('stack').userPool.userPoolId);
@@ -61,6 +63,8 @@ export async function createTestUser(opts: {
     emailVerified: opts.verified ?? true,
     status: opts.status ?? 'active',
     tier: opts.tier ?? (opts.org ? 'enterprise' : 'basic'),
+    emailDomain: email.split('@')[1],
+    freeMail: opts.freeMail ?? false,
     primaryOrgId: opts.org?.org.orgId,
     createdAt: now,
     updatedAt: now,

@@ -25,6 +25,14 @@ export const Me = z
     tier: z.enum(['basic', 'limited', 'enterprise', 'partner']).meta({ description: 'ON-5 account tier.' }),
     isStaff: z.boolean(),
     memberships: z.array(MembershipView),
+    pendingReview: z
+      .strictObject({
+        reviewId: z.string(),
+        reference: z.string(),
+        kind: z.enum(['organization', 'upgrade', 'reactivation']),
+        expectedBy: z.string().meta({ description: 'When a decision is expected (manual review: 1-2 business days).' }),
+      })
+      .optional(),
   })
   .meta({ id: 'Me' });
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Email, Locale, Password, PersonName, Phone } from '../common.ts';
+import { CountryCode, Email, Locale, OrgId, OrgRole, Password, PersonName, Phone, PostalAddress } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
 const VerificationPending = z
@@ -64,4 +64,87 @@ export const verifySignupCode = defineRoute({
   lambda: { uses: ['table:write', 'outbox', 'users'], dataFiles: ['email-domain-lists'] },
 });
 
-export const onboardingRoutes = [signUp, resendSignupCode, verifySignupCode] as const;
+const OrgRef = z.strictObject({ orgId: z.string(), orgName: z.string() }).meta({ id: 'OrgRef' });
+
+const RegistrationOutcome = z
+  .discriminatedUnion('status', [
+    z.strictObject({
+      status: z.literal('joined'),
+      organization: z.strictObject({ orgId: z.string(), orgName: z.string(), role: OrgRole, accessGroup: z.string() }),
+    }),
+    z.strictObject({ status: z.literal('choose_organization'), candidates: z.array(OrgRef).max(50) }),
+    z.strictObject({ status: z.literal('organization_unknown') }),
+  ])
+  .meta({
+    id: 'RegistrationOutcome',
+    description: '`joined`: attached to the one org owning your domain. `choose_organization`: pick one with chooseOrganization. `organization_unknown`: submit it for review.',
+  });
+
+export const RegistrationDetails = z
+  .strictObject({
+    relationship: z.enum(['customer_employee', 'partner_employee', 'prospective_partner']).meta({
+      description: 'Employee of an organization that bought enterprise products, employee of a partner, or wanting to become a partner.',
+    }),
+    company: z.string().trim().min(1).max(120),
+    jobTitle: z.string().trim().min(1).max(80),
+    phone: Phone,
+    country: CountryCode,
+    siteAddress: PostalAddress,
+  })
+  .meta({ id: 'RegistrationDetails' });
+
+export const submitRegistration = defineRoute({
+  operationId: 'submitRegistration',
+  method: 'POST',
+  path: '/onboarding/registration',
+  handler: 'onboarding/submit-registration',
+  summary: 'Say who you are and register your business details (ON-3, ON-4)',
+  description:
+    'Matches your verified email domain (a subdomain matches its parent; the longest registered suffix wins) to the organizations owning it. ' +
+    'Free-mail and disposable addresses cannot get company access (403).',
+  tags: ['Onboarding'],
+  auth: { kind: 'user' },
+  request: { body: RegistrationDetails },
+  responses: { 200: { description: 'What happened to the account.', schema: RegistrationOutcome } },
+  lambda: { uses: ['table:write', 'outbox'] },
+});
+
+export const chooseOrganization = defineRoute({
+  operationId: 'chooseOrganization',
+  method: 'POST',
+  path: '/onboarding/organization-choice',
+  handler: 'onboarding/choose-organization',
+  summary: 'Pick your organization among those sharing your email domain (ON-4)',
+  tags: ['Onboarding'],
+  auth: { kind: 'user' },
+  request: { body: z.strictObject({ orgId: OrgId }).meta({ id: 'ChooseOrganizationRequest' }) },
+  responses: { 200: { description: 'Attached to the chosen organization.', schema: RegistrationOutcome } },
+  lambda: { uses: ['table:write', 'outbox'] },
+});
+
+export const OnboardingStatus = z
+  .strictObject({
+    step: z.enum(['register', 'choose_organization', 'submit_organization', 'pending_review', 'complete', 'basic_only']),
+    tier: z.enum(['basic', 'limited', 'enterprise', 'partner']),
+    emailVerified: z.boolean(),
+    registration: RegistrationDetails.extend({ submittedAt: z.string() }).optional(),
+    candidates: z.array(OrgRef).max(50).optional(),
+    pendingReview: z
+      .strictObject({ reviewId: z.string(), reference: z.string(), kind: z.enum(['organization', 'upgrade', 'reactivation']), expectedBy: z.string() })
+      .optional(),
+  })
+  .meta({ id: 'OnboardingStatus' });
+
+export const getOnboardingStatus = defineRoute({
+  operationId: 'getOnboardingStatus',
+  method: 'GET',
+  path: '/onboarding/status',
+  handler: 'onboarding/get-onboarding-status',
+  summary: 'Where the account stands in onboarding, and what to do next',
+  tags: ['Onboarding'],
+  auth: { kind: 'user', allowUnverified: true },
+  request: {},
+  responses: { 200: { description: 'The current step.', schema: OnboardingStatus } },
+});
+
+export const onboardingRoutes = [signUp, resendSignupCode, verifySignupCode, submitRegistration, chooseOrganization, getOnboardingStatus] as const;

@@ -20,5 +20,6 @@ export function describeMe(p: Principal) {
       accessGroup: m.accessGroup,
       active: m.orgId === p.activeOrg?.orgId,
     })),
+    ...(p.profile.pendingReview ? { pendingReview: p.profile.pendingReview } : {}),
   };
 }

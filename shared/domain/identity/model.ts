@@ -49,6 +49,8 @@ export interface UserProfile {
   emailDomain?: string | undefined;
   freeMail?: boolean | undefined;
   registration?: Registration | undefined;
+  /** Orgs sharing the user's domain, offered by registration when several match (ON-4). */
+  orgCandidates?: { orgId: string; orgName: string }[] | undefined;
   pendingReview?: PendingReview | undefined;
   /** The org used when a request names none (X-Org-Id). */
   primaryOrgId?: string | undefined;
@@ -96,6 +98,17 @@ export interface Principal {
   /** The membership the request acts in: `X-Org-Id` if it names one of `memberships`, else the primary one. */
   activeOrg?: Membership | undefined;
 }
+
+/** An org owning an email domain, as the domain item lists it (enough to match and join without reading the org). */
+export interface DomainOwner {
+  orgId: string;
+  orgName: string;
+  kind?: OrgKind | undefined;
+  defaultRole?: OrgRole | undefined;
+}
+
+export const ACCESS_GROUP: Record<OrgKind, string> = { customer: 'Enterprise customer', partner: 'Partner' };
+export const TIER_OF_KIND: Record<OrgKind, Tier> = { customer: 'enterprise', partner: 'partner' };
 
 /** Port: loads what the authorization decisions need about a user, in one read. */
 export interface PrincipalStore {

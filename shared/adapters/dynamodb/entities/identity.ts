@@ -45,6 +45,7 @@ export const UserEntity = new Entity({
       siteAddress: ADDRESS,
       submittedAt: string(),
     }).optional(),
+    orgCandidates: list(map({ orgId: string(), orgName: string() })).optional(),
     pendingReview: map({
       reviewId: string(),
       reference: string(),
@@ -106,7 +107,14 @@ export const DomainEntity = new Entity({
   timestamps: false,
   schema: item({
     domain: string().key(),
-    owners: list(map({ orgId: string(), orgName: string() })),
+    owners: list(
+      map({
+        orgId: string(),
+        orgName: string(),
+        kind: string().enum('customer', 'partner').optional(),
+        defaultRole: string().enum(...ORG_ROLES).optional(),
+      }),
+    ),
     createdAt: string(),
   }),
   computeKey: ({ domain }) => keys.domain(domain),

@@ -6,15 +6,17 @@ import { execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
 import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet';
 import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet';
 import { ConflictError } from '#shared/domain/errors.ts';
-import type { Membership, Org, UserProfile } from '#shared/domain/identity/model.ts';
+import type { DomainOwner, Membership, Org, UserProfile } from '#shared/domain/identity/model.ts';
 import { DomainEntity, MembershipEntity, OrgEntity, UserEntity } from '../entities/identity.ts';
 import { EmailClaimEntity } from '../entities/onboarding.ts';
 import { table } from '../table.ts';
 
 export interface DomainOwners {
   domain: string;
-  owners: { orgId: string; orgName: string }[];
+  owners: DomainOwner[];
 }
+
+const ownerOf = (org: Org): DomainOwner => ({ orgId: org.orgId, orgName: org.name, kind: org.kind, defaultRole: org.defaultRole });
 
 /**
  * Orgs, their verified email domains, profiles and memberships.
@@ -33,7 +35,7 @@ export const directory = {
         OrgEntity.build(PutTransaction).item(org).options({ condition: { attr: 'orgId', exists: false } }),
         ...org.domains.map((domain) =>
           DomainEntity.build(PutTransaction)
-            .item({ domain, owners: [{ orgId: org.orgId, orgName: org.name }], createdAt: org.createdAt })
+            .item({ domain, owners: [ownerOf(org)], createdAt: org.createdAt })
             .options({ condition: { attr: 'domain', exists: false } }),
         ),
       );
@@ -46,13 +48,13 @@ export const directory = {
   },
 
   /** Adds a division of a company (or another public body) as a co-owner of an already claimed domain. */
-  async addDomainOwner(domain: string, owner: { orgId: string; orgName: string }, org: Org) {
+  async addDomainOwner(domain: string, org: Org) {
     table();
     try {
       await execute(
         OrgEntity.build(PutTransaction).item(org).options({ condition: { attr: 'orgId', exists: false } }),
         DomainEntity.build(UpdateTransaction)
-          .item({ domain, owners: $append([owner]) })
+          .item({ domain, owners: $append([ownerOf(org)]) })
           .options({ condition: { attr: 'domain', exists: true } }),
       );
     } catch (e) {
