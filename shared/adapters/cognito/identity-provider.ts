@@ -62,6 +62,16 @@ export function cognitoIdentityProvider(userPoolId: string = requireEnv(ENV.user
     async signOutEverywhere(email) {
       await call('AdminUserGlobalSignOut', { Username: email });
     },
+    async startPasswordReset(email) {
+      try {
+        // A client API (no pool id); with PreventUserExistenceErrors Cognito answers alike for unknown users.
+        await awsJsonCall(COGNITO, 'ForgotPassword', { ClientId: requireEnv(ENV.userPoolClientId), Username: email });
+      } catch (e) {
+        // Stand-ins (and pools without the setting) say so explicitly; the caller must not learn it.
+        if (e instanceof AwsServiceError && ['UserNotFoundException', 'InvalidParameterException', 'NotAuthorizedException'].includes(e.name)) return;
+        throw e;
+      }
+    },
     async findUserId(email) {
       try {
         return sub((await call<{ UserAttributes?: Attributes }>('AdminGetUser', { Username: email })).UserAttributes);

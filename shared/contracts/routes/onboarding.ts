@@ -147,4 +147,27 @@ export const getOnboardingStatus = defineRoute({
   responses: { 200: { description: 'The current step.', schema: OnboardingStatus } },
 });
 
-export const onboardingRoutes = [signUp, resendSignupCode, verifySignupCode, submitRegistration, chooseOrganization, getOnboardingStatus] as const;
+
+
+export const requestPasswordReset = defineRoute({
+  operationId: 'requestPasswordReset',
+  method: 'POST',
+  path: '/password/forgot',
+  handler: 'onboarding/request-password-reset',
+  summary: 'Start a password reset (Cognito ForgotPassword), without revealing whether the account exists',
+  description:
+    'Cognito sends the reset code to the address if an account exists; the answer is the same either way. ' +
+    'Confirm with Cognito ConfirmForgotPassword (code + new password) from the front end. Rate-limited like signup codes.',
+  tags: ['Onboarding'],
+  auth: { kind: 'public' },
+  request: { body: z.strictObject({ email: Email }).meta({ id: 'PasswordResetRequest' }) },
+  responses: {
+    202: {
+      description: 'A reset code is on its way, if the address has an account.',
+      schema: z.strictObject({ status: z.literal('reset_requested'), message: z.string() }).meta({ id: 'PasswordResetRequested' }),
+    },
+  },
+  lambda: { uses: ['table:write', 'users'] },
+});
+
+export const onboardingRoutes = [signUp, resendSignupCode, verifySignupCode, submitRegistration, chooseOrganization, getOnboardingStatus, requestPasswordReset] as const;

@@ -12,6 +12,11 @@ export interface IdentityProvider {
   addToGroup(email: string, group: string): Promise<void>;
   /** Revokes every refresh token of the user (sign out everywhere). */
   signOutEverywhere(email: string): Promise<void>;
+  /**
+   * Asks Cognito to send its password-reset code (ForgotPassword through the app client). Resolves the same
+   * whether or not the user exists: an unknown user is not an error here.
+   */
+  startPasswordReset(email: string): Promise<void>;
   /** The user id (`sub`) of an existing identity, or undefined. */
   findUserId(email: string): Promise<string | undefined>;
 }

@@ -39,6 +39,11 @@ async function sendTransaction(limits: RateLimit[], rest: ExecuteTransactWriteIn
   }
 }
 
+/** Counts sends against their windows only (one transaction of conditional counter updates). */
+export async function countSends(limits: RateLimit[]): Promise<void> {
+  await sendTransaction(limits, [] as unknown as ExecuteTransactWriteInput);
+}
+
 /**
  * P11 signup + email claim: one BatchGetItem of SIGNUP#<email> and EMAIL#<email>.
  * P12 attempt: one conditional UpdateItem on SIGNUP#<email> returning the item.
@@ -74,9 +79,7 @@ export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock
       ] as unknown as ExecuteTransactWriteInput);
     },
 
-    async countSends(limits) {
-      await sendTransaction(limits, [] as unknown as ExecuteTransactWriteInput);
-    },
+    countSends,
 
   };
 }
