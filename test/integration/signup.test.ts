@@ -7,6 +7,7 @@ import { countDynamoCalls } from '#test/support/dynamo-calls.ts';
 import { createTestUser, signIn, uniqueEmail } from '#test/support/identity.ts';
 import { mailTo, waitForMail } from '#test/support/mailbox.ts';
 import { STRONG_PASSWORD, codeFromMailbox, signUpAndVerify } from '#test/support/onboarding.ts';
+import { captureLogs } from '#test/support/logs.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -134,6 +135,23 @@ describe('signup and email verification', () => {
     const dump = JSON.stringify(Items);
     expect(dump).not.toContain('my very secret passphrase');
     expect(dump).not.toMatch(new RegExp(`"${code}"`));
+  });
+
+  it('logs the requests but never the code or the password', async () => {
+    const logs = captureLogs();
+    try {
+      const email = uniqueEmail();
+      await signUp(email, { password: 'log-me-never passphrase' });
+      const code = await codeFromMailbox(email);
+      await api.call('POST', '/signup/verify', { body: { email, code: code === '000000' ? '111111' : '000000' } });
+      await api.call('POST', '/signup/verify', { body: { email, code } });
+      const text = logs.lines.join('\n');
+      expect(logs.records().filter((r) => r.operationId === 'verifySignupCode').length).toBeGreaterThan(0);
+      expect(text).not.toContain('log-me-never passphrase');
+      expect(text).not.toMatch(new RegExp(`\\b${code}\\b`));
+    } finally {
+      logs.restore();
+    }
   });
 
   it('signs up with 2 DynamoDB calls (one read, one transaction)', async () => {
