@@ -56,6 +56,15 @@ export function cognitoIdentityProvider(userPoolId: string = requireEnv(ENV.user
     async markEmailVerified(email) {
       await call('AdminUpdateUserAttributes', { Username: email, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] });
     },
+    async changeEmail(currentEmail, newEmail) {
+      await call('AdminUpdateUserAttributes', {
+        Username: currentEmail,
+        UserAttributes: [
+          { Name: 'email', Value: newEmail },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      });
+    },
     async addToGroup(email, group) {
       await call('AdminAddUserToGroup', { Username: email, GroupName: group });
     },

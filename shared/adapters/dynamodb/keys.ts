@@ -32,6 +32,8 @@ export const keys = {
   signup: (email: string) => ({ pk: k('SIGNUP', email.toLowerCase()), sk: 'SIGNUP' }),
   /** A verified account's email: unique ownership, and what the signup path needs to write to its owner. */
   emailClaim: (email: string) => ({ pk: k('EMAIL', email.toLowerCase()), sk: 'EMAIL' }),
+  /** A requested change of a user's email, waiting for the code sent to the new address. */
+  emailChange: (userId: string) => ({ pk: k('USER', userId), sk: 'EMAIL_CHANGE' }),
   /** A send counter for one rate-limit window (e.g. `send-hour#<email>#<yyyy-mm-ddThh>`). */
   rateCounter: (window: string) => ({ pk: k('RATE', window), sk: 'RATE' }),
 
@@ -80,4 +82,21 @@ export const keys = {
   deskPreferences: (userId: string) => ({ pk: k('USER', userId, 'DESK'), sk: 'PREFERENCES' }),
   feedback: (createdAt: string, feedbackId: string) => ({ pk: 'DESK#FEEDBACK', sk: k(createdAt, feedbackId) }),
   feedbackPartition: 'DESK#FEEDBACK',
+
+  // Manual reviews (ON-4, ON-6, BI-5): P30-P35 in docs/data-model.md.
+  review: (reviewId: string) => ({ pk: k('REVIEW', reviewId), sk: 'REVIEW' }),
+  /** gsi2 (sparse, while pending): the staff queue, every kind, oldest first. */
+  reviewsPending: (submittedAt: string, reviewId: string) => ({ gsi2pk: 'REVIEWS#PENDING', gsi2sk: k(submittedAt, reviewId) }),
+  reviewsPendingPartition: 'REVIEWS#PENDING',
+  /** gsi1 (sparse, while pending): the staff queue of one kind, oldest first. */
+  reviewsPendingByKind: (kind: string, submittedAt: string, reviewId: string) => ({ gsi1pk: k('REVIEWS', 'PENDING', kind), gsi1sk: k(submittedAt, reviewId) }),
+  reviewsPendingByKindPartition: (kind: string) => k('REVIEWS', 'PENDING', kind),
+  /** A review's 8-digit reference (service request number): unique by a conditional put. */
+  reviewReference: (reference: string) => ({ pk: k('REVIEWREF', reference), sk: 'REVIEWREF' }),
+  /** An email domain reserved by a pending organization review; beside the domain's owner item. */
+  domainReviewClaim: (domain: string) => ({ pk: k('DOMAIN', domain.toLowerCase()), sk: 'REVIEW_CLAIM' }),
+  /** Local workflow engine only (npm start, tests): an execution, and the due-time index of its next event. */
+  workflowExecution: (executionId: string) => ({ pk: k('WORKFLOW', executionId), sk: 'EXECUTION' }),
+  workflowDue: (dueAt: string, executionId: string) => ({ gsi2pk: 'WORKFLOW#DUE', gsi2sk: k(dueAt, executionId) }),
+  workflowDuePartition: 'WORKFLOW#DUE',
 } as const;

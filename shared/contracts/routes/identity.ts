@@ -48,4 +48,41 @@ export const getMe = defineRoute({
   responses: { 200: { description: 'The caller.', schema: Me } },
 });
 
-export const identityRoutes = [getMe] as const;
+export const requestEmailChange = defineRoute({
+  operationId: 'requestEmailChange',
+  method: 'POST',
+  path: '/me/email-change',
+  handler: 'identity/request-email-change',
+  summary: 'Change your email address: a code is sent to the new one (ON-7)',
+  description: 'The new address counts (for sign-in and organization matching) only after confirmEmailChange. Rate-limited like signup codes.',
+  tags: ['Identity'],
+  auth: { kind: 'user' },
+  request: { body: z.strictObject({ newEmail: Email }).meta({ id: 'EmailChangeRequest' }) },
+  responses: {
+    202: {
+      description: 'A code is on its way to the new address.',
+      schema: z.strictObject({ status: z.literal('verification_pending'), message: z.string() }).meta({ id: 'EmailChangePending' }),
+    },
+  },
+  lambda: { uses: ['table:write', 'outbox'] },
+});
+
+export const confirmEmailChange = defineRoute({
+  operationId: 'confirmEmailChange',
+  method: 'POST',
+  path: '/me/email-change/confirm',
+  handler: 'identity/confirm-email-change',
+  summary: 'Confirm the new email address with its code',
+  tags: ['Identity'],
+  auth: { kind: 'user' },
+  request: { body: z.strictObject({ code: z.string().regex(/^\d{6}$/, '6 digits') }).meta({ id: 'EmailChangeConfirmation' }) },
+  responses: {
+    200: {
+      description: 'The account now uses the new address.',
+      schema: z.strictObject({ status: z.literal('email_changed'), email: Email }).meta({ id: 'EmailChanged' }),
+    },
+  },
+  lambda: { uses: ['table:write', 'users'], dataFiles: ['email-domain-lists'] },
+});
+
+export const identityRoutes = [getMe, requestEmailChange, confirmEmailChange] as const;

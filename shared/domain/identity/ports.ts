@@ -9,6 +9,8 @@ export interface IdentityProvider {
   enable(email: string): Promise<void>;
   disable(email: string): Promise<void>;
   markEmailVerified(email: string): Promise<void>;
+  /** Moves the identity to a new (already proven) email address, which becomes its sign-in name. */
+  changeEmail(currentEmail: string, newEmail: string): Promise<void>;
   addToGroup(email: string, group: string): Promise<void>;
   /** Revokes every refresh token of the user (sign out everywhere). */
   signOutEverywhere(email: string): Promise<void>;

@@ -55,3 +55,21 @@ export const RateCounterEntity = new Entity({
   }),
   computeKey: ({ window }) => keys.rateCounter(window),
 });
+
+/** USER#<userId> / EMAIL_CHANGE: a requested email change waiting for its code; TTL 1 hour. */
+export const EmailChangeEntity = new Entity({
+  name: 'EmailChange',
+  table: PortalTable,
+  timestamps: false,
+  schema: item({
+    userId: string().key(),
+    newEmail: string(),
+    codeId: string(),
+    codeHash: string(),
+    codeSalt: string(),
+    codeExpiresAt: string(),
+    attempts: number(),
+    ttl: number(),
+  }),
+  computeKey: ({ userId }) => keys.emailChange(userId),
+});

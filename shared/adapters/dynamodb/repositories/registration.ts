@@ -9,7 +9,7 @@ import type { Clock, Ids } from '#shared/lib/ids.ts';
 import { MembershipEntity, UserEntity } from '../entities/identity.ts';
 import { cancellationReasons } from '../idempotent-write.ts';
 import { table } from '../table.ts';
-import { directory } from './directory.ts';
+import { domainOwners } from './directory.ts';
 import { outboxPut } from './outbox.ts';
 
 /**
@@ -18,7 +18,7 @@ import { outboxPut } from './outbox.ts';
  */
 export function dynamoRegistrationStore(deps: { sealer: Sealer; ids: Ids; clock: Clock }): RegistrationStore {
   return {
-    domainOwners: (domains) => directory.domainOwners(domains),
+    domainOwners,
 
     async saveRegistration(userId, registration, tier, candidates, now) {
       table();
