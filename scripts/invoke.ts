@@ -57,6 +57,8 @@ Object.assign(process.env, {
   [ENV.mailFrom]: 'Support Portal <no-reply@portal.local>',
   [ENV.sealKey]: seal.trim(),
   [ENV.cursorSecret]: cursor.trim(),
+  // Reviews run on the local workflow engine, as under npm start.
+  [ENV.localWorkflows]: '1',
 });
 
 const event = JSON.parse(await readFile(resolve(eventFile), 'utf8'));

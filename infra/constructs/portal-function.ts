@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GSIS } from '#shared/adapters/dynamodb/table-def.ts';
@@ -119,6 +120,11 @@ export interface UserDirectory {
   readonly staffGroup: string;
 }
 
+/** What `bindWorkflow` needs to know about the review state machine; provided by the Workflows construct. */
+export interface WorkflowResource {
+  readonly stateMachineArn: string;
+}
+
 /** The shared resources a `uses` entry can refer to. */
 export interface PortalResources {
   readonly table: ITable;
@@ -126,6 +132,10 @@ export interface PortalResources {
   readonly users: UserDirectory;
   /** HMAC key signing pagination cursors (every route function gets it). */
   readonly cursorKey: ISecret;
+  /** Attachments, documents and PDFs (presigned URLs). */
+  readonly bucket: IBucket;
+  /** The review state machine (the `workflow` use); absent when no workflow function is registered. */
+  readonly workflow?: WorkflowResource;
 }
 
 export interface PortalFunctionProps {
@@ -261,6 +271,32 @@ export class PortalFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Object reads and writes in the file bucket (the function signs presigned URLs with its own role), plus
+   * BUCKET_NAME. No List, no Delete, no bucket-level actions.
+   */
+  bindFiles(bucket: IBucket): this {
+    // One policy per context role, created in the bucket's stack (so the grant and its acknowledgement name the
+    // bucket directly, not a nested-stack parameter) and holding nothing else: the object wildcard is
+    // acknowledged there and nowhere else.
+    const home = Stack.of(bucket);
+    const id = `FileObjects${pascalCase(this.contextRole.role.node.path)}`;
+    if (!home.node.tryFindChild(id)) {
+      const policy = new iam.Policy(home, id, {
+        statements: [new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects('*')] })],
+      });
+      policy.attachToRole(this.contextRole.role);
+      const logicalId = home.resolve(home.getLogicalId(bucket.node.defaultChild as CfnElement)) as string;
+      acknowledge(
+        policy,
+        `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+        "Object-level access to the portal's own private file bucket: object keys are built server-side from the caller's org and ticket ids (never from request input), and clients only ever get short-lived presigned URLs for one key. No list, delete or bucket-level action is granted.",
+      );
+    }
+    this.addEnvironment(ENV.bucketName, bucket.bucketName);
+    return this;
+  }
+
   /** The cursor-signing key (read at cold start, never in the configuration) and CURSOR_SECRET_ARN. */
   bindCursorKey(secret: ISecret): this {
     secret.grantRead(this.contextRole.role);
@@ -295,6 +331,19 @@ export class PortalFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Starting review executions and completing their waiting tasks, plus REVIEW_STATE_MACHINE_ARN. Both actions
+   * are scoped to the one state machine (SendTaskSuccess on the machine's ARN, as CDK's grantTaskResponse
+   * does); no SendTaskFailure or heartbeat: nothing fails or extends a review's task from outside.
+   */
+  bindWorkflow(workflow: WorkflowResource): this {
+    this.contextRole.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution', 'states:SendTaskSuccess'], resources: [workflow.stateMachineArn] }),
+    );
+    this.addEnvironment(ENV.reviewStateMachineArn, workflow.stateMachineArn);
+    return this;
+  }
+
   /** Applies every `uses` entry of a spec (`table:write` implies `table:read`); unknown resources fail synthesis. */
   bindUses(uses: readonly ResourceUse[], resources: PortalResources): this {
     const set = new Set(uses);
@@ -303,7 +352,9 @@ export class PortalFunction extends NodejsFunction {
     if (set.has('mail')) this.bindMail(resources.mail);
     else if (set.has('outbox')) this.bindOutbox(resources.mail);
     if (set.has('users')) this.bindUserPool(resources.users);
-    for (const use of ['files', 'workflow'] as const) {
+    if (set.has('files')) this.bindFiles(resources.bucket);
+    if (set.has('workflow') && resources.workflow) this.bindWorkflow(resources.workflow);
+    for (const use of [...(resources.workflow ? [] : ['workflow' as const])] as const) {
       if (set.has(use)) {
         throw new Error(
           `${this.node.path} (${this.handlerPath}) uses '${use}', but no construct provides it yet: add the resource and its bind helper in infra/constructs before deploying this function`,

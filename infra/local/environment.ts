@@ -22,6 +22,9 @@ export interface LocalStackOptions {
   /** Run the outbox consumer on the table stream (default true) and a sweeper every `sweepEveryMs`. */
   outbox?: boolean;
   sweepEveryMs?: number;
+  /** Run the local workflow engine (default true; infra/local/workflows.ts), polling its timers every `workflowTickMs`. */
+  workflows?: boolean;
+  workflowTickMs?: number;
   /** Called as each stand-in becomes ready (for progress output). */
   onReady?: (what: string, ms: number) => void;
 }
@@ -92,6 +95,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       [ENV.bucketName]: LOCAL_BUCKET,
       [ENV.sealKey]: await sealKey(opts.dataDir, opts.inMemory === true),
       [ENV.cursorSecret]: await localSecret(opts.dataDir, 'cursor.key', opts.inMemory === true),
+      [ENV.localWorkflows]: '1',
     };
     Object.assign(process.env, env);
 
@@ -121,6 +125,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         timer.unref();
         stops.push(async () => clearInterval(timer));
       }
+    }
+    if (opts.workflows !== false) {
+      // Checks its timers at once, so reviews that waited across a restart resume (and expire) on time.
+      const { startLocalWorkflows } = await import('./workflows.ts');
+      const engine = startLocalWorkflows({ everyMs: opts.workflowTickMs ?? 2000 });
+      stops.push(() => engine.stop());
     }
 
     return {

@@ -10,9 +10,11 @@ import { Alarms } from '#infra/constructs/alarms.ts';
 import { Api } from '#infra/constructs/api.ts';
 import { Data } from '#infra/constructs/data.ts';
 import { Email } from '#infra/constructs/email.ts';
+import { Files } from '#infra/constructs/files.ts';
 import { Identity } from '#infra/constructs/identity.ts';
 import { Jobs } from '#infra/constructs/jobs.ts';
 import { ContextRoles, type PortalResources } from '#infra/constructs/portal-function.ts';
+import { Workflows } from '#infra/constructs/workflows.ts';
 
 export interface PortalStackProps extends Omit<StackProps, 'env'> {
   readonly config: StageConfig;
@@ -66,8 +68,13 @@ export class PortalStack extends Stack {
       'AwsSolutions-SMG4',
       'Not rotated automatically: rotating only invalidates outstanding pagination cursors (clients restart from page one), so it is done by redeploying a new secret when needed; tenant isolation never depends on this key (every query is keyed on the caller\'s org).',
     );
-    const resources: PortalResources = { table: this.data.table, mail: this.email, users: this.identity, cursorKey };
+    const files = new Files(this, 'Files', { config });
+    const base: PortalResources = { table: this.data.table, mail: this.email, users: this.identity, cursorKey, bucket: files.bucket };
     const roles = new ContextRoles(this, 'ContextRoles');
+    // The review state machine and its step functions; the functions that start or signal it get its ARN.
+    const workflowSpecs = byTrigger('workflow');
+    const workflows = workflowSpecs.length > 0 ? new Workflows(this, 'Workflows', { config, specs: workflowSpecs, resources: base, roles, alarms }) : undefined;
+    const resources: PortalResources = workflows ? { ...base, workflow: workflows } : base;
 
     for (const spec of byTrigger('table-stream')) {
       if (!STREAM_CONSUMERS.has(spec.id)) {
@@ -76,7 +83,7 @@ export class PortalStack extends Stack {
       this.email.addOutboxConsumer({ spec, resources, roles, alarms });
     }
     new Jobs(this, 'Jobs', { config, specs: byTrigger('schedule'), resources, roles, alarms });
-    const unsupported = background.filter((f) => f.trigger === 'queue' || f.trigger === 'workflow');
+    const unsupported = background.filter((f) => f.trigger === 'queue');
     if (unsupported.length > 0) {
       throw new Error(
         `No infra for trigger(s) of ${unsupported.map((f) => `${f.id} (${f.trigger})`).join(', ')} yet: add a construct with its failure destination and alarms`,

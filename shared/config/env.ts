@@ -13,6 +13,7 @@ export const ENV = {
   sesEndpoint: 'AWS_ENDPOINT_URL_SESV2',
   cognitoEndpoint: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+  sfnEndpoint: 'AWS_ENDPOINT_URL_SFN',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   staffGroup: 'STAFF_GROUP',
@@ -32,6 +33,10 @@ export const ENV = {
   cursorSecretArn: 'CURSOR_SECRET_ARN',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** The review state machine (Step Functions); set by CDK with the grants (PortalFunction.bindWorkflow). */
+  reviewStateMachineArn: 'REVIEW_STATE_MACHINE_ARN',
+  /** Set by the local stack: workflows run on the local engine (infra/local/workflows.ts) instead. */
+  localWorkflows: 'LOCAL_WORKFLOWS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

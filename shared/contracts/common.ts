@@ -1,7 +1,26 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { GlobalMeta } from 'zod/v4/core';
+import { en } from 'zod/locales';
 import { LOCALES, ORG_ROLES } from '#shared/domain/shared/vocabulary.ts';
 
 export { ORG_ROLES };
+
+/*
+ * Contracts use zod/mini: the same validation and JSON Schema as classic zod at a quarter of the bundle
+ * size (23 KB against 90 KB per handler, measured), which the 450 KB handler budget needs. Error messages
+ * come from the English locale, loaded once here.
+ */
+z.config(en());
+
+/**
+ * OpenAPI metadata on a schema. Clones first: shared schemas (Email, PostalAddress...) get different
+ * descriptions in different places, and registering on the shared instance would overwrite them.
+ */
+export function withMeta<T extends z.ZodMiniType>(schema: T, meta: GlobalMeta): T {
+  const copy = schema.clone() as T;
+  (z.globalRegistry as unknown as { add(s: unknown, m: GlobalMeta): void }).add(copy, meta);
+  return copy;
+}
 
 /** The enumerated `error.type` values of the error model (as Stripe does: a small closed set). */
 export const ERROR_TYPES = [
@@ -16,53 +35,44 @@ export const ERROR_TYPES = [
 ] as const;
 export type ErrorType = (typeof ERROR_TYPES)[number];
 
-export const ErrorBody = z
-  .strictObject({
+export const ErrorBody = withMeta(z.strictObject({
     error: z.strictObject({
       type: z.enum(ERROR_TYPES),
-      code: z.string().meta({ description: 'Stable machine-readable code, snake_case.' }),
-      message: z.string().meta({ description: 'Human-readable explanation; safe to show.' }),
-      param: z.string().optional().meta({ description: 'The request field at fault, e.g. `body.email`.' }),
+      code: withMeta(z.string(), { description: 'Stable machine-readable code, snake_case.' }),
+      message: withMeta(z.string(), { description: 'Human-readable explanation; safe to show.' }),
+      param: withMeta(z.optional(z.string()), { description: 'The request field at fault, e.g. `body.email`.' }),
     }),
-  })
-  .meta({ id: 'Error', description: 'Every non-2xx response has this shape.' });
+  }), { id: 'Error', description: 'Every non-2xx response has this shape.' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** `Idempotency-Key` header: required on creating POSTs that declare it; 1-255 visible ASCII characters. */
-export const IdempotencyKey = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII')
-  .meta({ description: 'Client-chosen key that makes the request safe to retry (kept 24 h).' });
+export const IdempotencyKey = withMeta(z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/, 'must be visible ASCII')), { description: 'Client-chosen key that makes the request safe to retry (kept 24 h).' });
 
-export const OrgId = z.string().regex(/^org_[0-9a-z]{8,40}$/, 'not an organization id').max(44);
-export const UserId = z.string().min(1).max(128);
-export const Email = z.email().max(254).toLowerCase();
-export const Locale = z.enum(LOCALES).meta({ id: 'Locale' });
+export const OrgId = z.string().check(z.regex(/^org_[0-9a-z]{8,40}$/, 'not an organization id'), z.maxLength(44));
+export const UserId = z.string().check(z.minLength(1), z.maxLength(128));
+export const Email = z.email().check(z.maxLength(254), z.toLowerCase());
+export const Locale = withMeta(z.enum(LOCALES), { id: 'Locale' });
 export type Locale = z.infer<typeof Locale>;
-export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code');
+export const CountryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'));
 /** E.164: `+` and 7 to 15 digits. */
-export const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number such as +33612345678').meta({ example: '+33612345678' });
+export const Phone = withMeta(z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number such as +33612345678')), { example: '+33612345678' });
 /** Cognito's limits: at least 12 (ASVS 6.2.1), up to 256 accepted as is, never truncated (6.2.4, 6.2.9). */
-export const Password = z.string().min(12, 'at least 12 characters').max(256).meta({ format: 'password', writeOnly: true });
-export const PersonName = z.string().trim().min(1).max(100);
-export const PostalAddress = z
-  .strictObject({
-    line1: z.string().trim().min(1).max(120),
-    line2: z.string().trim().max(120).optional(),
-    city: z.string().trim().min(1).max(80),
-    postalCode: z.string().trim().min(2).max(12).regex(/^[A-Za-z0-9 -]+$/, 'letters, digits, spaces and dashes'),
-    region: z.string().trim().max(80).optional(),
+export const Password = withMeta(z.string().check(z.minLength(12, 'at least 12 characters'), z.maxLength(256)), { format: 'password', writeOnly: true });
+export const PersonName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+export const PostalAddress = withMeta(z.strictObject({
+    line1: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
+    line2: z.optional(z.string().check(z.trim(), z.maxLength(120))),
+    city: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+    postalCode: z.string().check(z.trim(), z.minLength(2), z.maxLength(12), z.regex(/^[A-Za-z0-9 -]+$/, 'letters, digits, spaces and dashes')),
+    region: z.optional(z.string().check(z.trim(), z.maxLength(80))),
     country: CountryCode,
-  })
-  .meta({ id: 'PostalAddress' });
+  }), { id: 'PostalAddress' });
 export const IsoDateTime = z.iso.datetime({ offset: true });
-export const PageLimit = z.coerce.number().int().min(1).max(100).default(25);
-export const Cursor = z.string().min(1).max(2048).meta({ description: 'Opaque, signed; only valid for the caller that got it.' });
-export const OrgRole = z.enum(ORG_ROLES).meta({ id: 'OrgRole' });
+export const PageLimit = z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(100))), 25);
+export const Cursor = withMeta(z.string().check(z.minLength(1), z.maxLength(2048)), { description: 'Opaque, signed; only valid for the caller that got it.' });
+export const OrgRole = withMeta(z.enum(ORG_ROLES), { id: 'OrgRole' });
 export type OrgRole = z.infer<typeof OrgRole>;
 
 /** A page of items with the cursor of the next page, if any. */
-export const page = <T extends z.ZodType>(item: T) =>
-  z.strictObject({ items: z.array(item), nextCursor: z.string().optional() });
+export const page = <T extends z.ZodMiniType>(item: T) =>
+  z.strictObject({ items: z.array(item).check(z.maxLength(100)), nextCursor: z.optional(z.string().check(z.maxLength(2048))) });

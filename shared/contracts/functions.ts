@@ -36,4 +36,41 @@ export const backgroundFunctions: readonly FunctionSpec[] = [
     uses: ['table:read', 'table:write', 'mail'],
     timeoutSeconds: 120,
   },
+  // The Task states of the review workflow (shared/domain/reviews/workflow.ts; Step Functions in AWS, the
+  // local engine in infra/local/workflows.ts).
+  {
+    id: 'reviewNotifyReviewers',
+    handler: 'reviews/notify-reviewers',
+    description: 'Review workflow: emails the review team about a new review (once).',
+    trigger: 'workflow',
+    uses: ['table:write', 'outbox'],
+  },
+  {
+    id: 'reviewAwaitDecision',
+    handler: 'reviews/await-decision',
+    description: "Review workflow: stores the wait's task token on the review (completes it at once if already decided).",
+    trigger: 'workflow',
+    uses: ['table:write', 'workflow'],
+  },
+  {
+    id: 'reviewRemindReviewers',
+    handler: 'reviews/remind-reviewers',
+    description: 'Review workflow: reminds the review team after 2 business days without a decision.',
+    trigger: 'workflow',
+    uses: ['table:write', 'outbox'],
+  },
+  {
+    id: 'reviewApplyDecision',
+    handler: 'reviews/apply-decision',
+    description: 'Review workflow: applies the decision (org, membership, tier, reactivation) and emails the applicant.',
+    trigger: 'workflow',
+    uses: ['table:write', 'outbox', 'users'],
+  },
+  {
+    id: 'reviewExpireReview',
+    handler: 'reviews/expire-review',
+    description: 'Review workflow: expires a review nobody decided within 14 days and tells the applicant.',
+    trigger: 'workflow',
+    uses: ['table:write', 'outbox', 'users'],
+  },
 ];

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { createDocument } from 'zod-openapi';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
 import { ErrorBody } from './common.ts';
@@ -111,5 +110,3 @@ export function buildOpenApiDocument(opts: OpenApiOptions = {}) {
   );
 }
 
-// Keep zod imported as a namespace here: zod-openapi's meta typings attach to it.
-export type { z };

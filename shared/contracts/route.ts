@@ -1,5 +1,5 @@
-import type * as z from 'zod';
-import { object as zObject } from 'zod';
+import type * as core from 'zod/v4/core';
+import { extend, object } from 'zod/mini';
 import { IdempotencyKey, type OrgRole } from './common.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -47,17 +47,18 @@ export interface LambdaSpec {
 export interface ResponseSpec {
   readonly description: string;
   /** JSON body schema; omit for an empty body. */
-  readonly schema?: z.ZodType;
+  readonly schema?: core.$ZodType;
   /** Defaults to application/json when a schema is given. */
   readonly contentType?: string;
 }
 
+/** Schemas are zod (mini in the contracts; any zod 4 schema works). */
 export interface RequestSpec {
-  readonly path?: z.ZodObject;
-  readonly query?: z.ZodObject;
+  readonly path?: core.$ZodObject;
+  readonly query?: core.$ZodObject;
   /** Header names in lower case; other headers are allowed and ignored. */
-  readonly headers?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly headers?: core.$ZodObject;
+  readonly body?: core.$ZodType;
 }
 
 export interface RouteSpec<
@@ -84,17 +85,16 @@ export interface RouteSpec<
   readonly lambda?: LambdaSpec;
 }
 
-export function defineRoute<const Req extends RequestSpec, const Res extends Record<number, ResponseSpec>>(
-  spec: RouteSpec<Req, Res>,
-): RouteSpec<Req, Res> {
+/** Declares a route; the spec's literal type is kept (so `idempotency: 'required'` types the handler's input). */
+export function defineRoute<const S extends RouteSpec<RequestSpec, Record<number, ResponseSpec>>>(spec: S): S {
   return spec;
 }
 
 /** The headers schema of a route, with `idempotency-key` added when the route requires one. */
-export function headersSchemaOf(route: RouteSpec): z.ZodObject | undefined {
+export function headersSchemaOf(route: RouteSpec): core.$ZodObject | undefined {
   if (route.idempotency !== 'required') return route.request.headers;
   const shape = { 'idempotency-key': IdempotencyKey };
-  return route.request.headers ? route.request.headers.extend(shape) : zObject(shape);
+  return route.request.headers ? extend(route.request.headers as Parameters<typeof extend>[0], shape) : object(shape);
 }
 
 /** `/tickets/{ticketId}` -> `['ticketId']`. */

@@ -1,4 +1,5 @@
-import type * as z from 'zod';
+import type * as core from 'zod/v4/core';
+import { safeParse } from 'zod/mini';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/domain/errors.ts';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -54,8 +55,8 @@ export function readJsonBody(raw: RawBody, opts: { maxBytes: number; expectsBody
 }
 
 /** Runs a zod schema and turns the first issue into a 400 that names the field. */
-export function validatePart<S extends z.ZodType>(schema: S, value: unknown, part: 'path' | 'query' | 'header' | 'body'): z.output<S> {
-  const result = schema.safeParse(value);
+export function validatePart<S extends core.$ZodType>(schema: S, value: unknown, part: 'path' | 'query' | 'header' | 'body'): core.output<S> {
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (!issue) throw new ValidationError('invalid_request', `Invalid ${part}.`, part);

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
-import { strictObject } from 'zod';
+import type * as core from 'zod/v4/core';
+import { strictObject } from 'zod/mini';
 import { ENV, intEnv, optionalEnv } from '#shared/config/env.ts';
 import { type RequestSpec, type ResponseSpec, type RouteSpec, headersSchemaOf } from '#shared/contracts/route.ts';
 import type { Principal, PrincipalStore } from '#shared/domain/identity/model.ts';
@@ -15,7 +15,7 @@ import { readJsonBody, validatePart } from './parse.ts';
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends core.$ZodType ? core.output<S> : undefined;
 
 export interface RouteRequest<R extends RouteSpec> {
   path: Out<R['request']['path']>;
@@ -31,8 +31,8 @@ export interface RouteRequest<R extends RouteSpec> {
   event: ApiEvent;
 }
 
-type ResponseOf<S extends ResponseSpec, Status> = S['schema'] extends z.ZodType
-  ? { status: Status; body: z.input<S['schema']>; headers?: Record<string, string> }
+type ResponseOf<S extends ResponseSpec, Status> = S['schema'] extends core.$ZodType
+  ? { status: Status; body: core.input<S['schema']>; headers?: Record<string, string> }
   : { status: Status; body?: undefined; headers?: Record<string, string> };
 
 export type RouteResponse<R extends RouteSpec> = {

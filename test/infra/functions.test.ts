@@ -61,7 +61,25 @@ describe('IAM', () => {
         if (resources.includes('*')) for (const a of [s.Action].flat()) wildcardActions.add(a);
       }
     }
-    expect([...wildcardActions].sort()).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    // Each of these has no resource-level permission in IAM: ListStreams (the stream consumer), X-Ray writes and
+    // sampling, and the log-delivery actions Step Functions logging requires.
+    expect([...wildcardActions].sort()).toEqual(
+      [
+        'dynamodb:ListStreams',
+        'logs:CreateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:DescribeLogGroups',
+        'logs:DescribeResourcePolicies',
+        'logs:GetLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:UpdateLogDelivery',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
   });
 
   it('never grants Scan or table-level control-plane actions', () => {

@@ -12,20 +12,24 @@ export interface StoredEmail {
 
 const mailboxUrl = () => inject('stack').endpoints.mailbox;
 
-export async function fetchMail(): Promise<StoredEmail[]> {
-  const res = await fetch(`${mailboxUrl()}/store`);
+/**
+ * The stored emails, by default only those of the last 10 minutes (`?since=`): a full run stores thousands,
+ * and the stand-in shares its process with the outbox consumer, so reading them all on every poll slows both.
+ */
+export async function fetchMail(sinceSeconds = Math.floor(Date.now() / 1000) - 600): Promise<StoredEmail[]> {
+  const res = await fetch(`${mailboxUrl()}/store?since=${sinceSeconds}`);
   const json = (await res.json()) as { emails: StoredEmail[] };
   return json.emails;
 }
 
 /** Polls the SES stand-in until an email to `to` matching `where` arrives (the outbox is asynchronous). */
-export async function waitForMail(to: string, where: (m: StoredEmail) => boolean = () => true, timeoutMs = 15_000): Promise<StoredEmail> {
+export async function waitForMail(to: string, where: (m: StoredEmail) => boolean = () => true, timeoutMs = 30_000): Promise<StoredEmail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = (await fetchMail()).find((m) => m.destination.to.includes(to) && where(m));
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no email to ${to} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -99,4 +99,46 @@ export const keys = {
   workflowExecution: (executionId: string) => ({ pk: k('WORKFLOW', executionId), sk: 'EXECUTION' }),
   workflowDue: (dueAt: string, executionId: string) => ({ gsi2pk: 'WORKFLOW#DUE', gsi2sk: k(dueAt, executionId) }),
   workflowDuePartition: 'WORKFLOW#DUE',
+
+  // -------------------------------------------------------------------------------------------------------
+  // Business account page (AC-1..AC-8): P50-P66 in docs/data-model.md. Every partition carries the org id
+  // taken from the caller's membership (or, for invitations, the caller's verified address), so another
+  // org's item reads as missing by construction.
+
+  /** The org's account singletons: company details, account-team contacts, software subscriptions. */
+  accountPartition: (orgId: string) => k('ORG', orgId, 'ACCOUNT'),
+  orgDetails: (orgId: string) => ({ pk: k('ORG', orgId, 'ACCOUNT'), sk: 'DETAILS' }),
+  accountContacts: (orgId: string) => ({ pk: k('ORG', orgId, 'ACCOUNT'), sk: 'CONTACTS' }),
+  softwareSubscriptions: (orgId: string) => ({ pk: k('ORG', orgId, 'ACCOUNT'), sk: 'SOFTWARE' }),
+  /** An invitation under the invitee's address (their invitations: one Query) ... */
+  invitation: (email: string, orgId: string) => ({ pk: k('INVITE', email.toLowerCase()), sk: k('ORG', orgId) }),
+  invitationsPartition: (email: string) => k('INVITE', email.toLowerCase()),
+  /** ... and on gsi1 beside the org's memberships (`membershipByOrg`): the org's user list is one Query. */
+  invitationByOrg: (orgId: string, email: string) => ({ gsi1pk: k('ORG', orgId), gsi1sk: k('INVITE', email.toLowerCase()) }),
+  orgDirectoryPartition: (orgId: string) => k('ORG', orgId),
+  /** The org's address book. */
+  address: (orgId: string, addressId: string) => ({ pk: k('ORG', orgId, 'ADDRESSES'), sk: k('ADDRESS', addressId) }),
+  addressBookPartition: (orgId: string) => k('ORG', orgId, 'ADDRESSES'),
+  /** A user's express checkout profiles in one org. */
+  checkoutProfile: (orgId: string, userId: string, profileId: string) => ({ pk: k('ORG', orgId, 'USER', userId, 'CHECKOUT'), sk: k('PROFILE', profileId) }),
+  checkoutPartition: (orgId: string, userId: string) => k('ORG', orgId, 'USER', userId, 'CHECKOUT'),
+  /** The org's assets by service tag / serial number, and its device groups, which sort just before them. */
+  asset: (orgId: string, serial: string) => ({ pk: k('ORG', orgId, 'ASSETS'), sk: k('SERIAL', serial) }),
+  assetsPartition: (orgId: string) => k('ORG', orgId, 'ASSETS'),
+  assetSkPrefix: 'SERIAL#',
+  deviceGroup: (orgId: string, groupId: string) => ({ pk: k('ORG', orgId, 'ASSETS'), sk: k('GROUP', groupId) }),
+  deviceGroupSkPrefix: 'GROUP#',
+  /** Sort-key bounds of a group's view: the group item first, then any later groups, then every asset. */
+  deviceGroupViewRange: (groupId: string) => [k('GROUP', groupId), k('SERIAL', '~')] as [string, string],
+  /** The org's service requests (contract renewals and upgrades) by creation time. */
+  contractRequest: (orgId: string, createdAt: string, requestId: string) => ({ pk: k('ORG', orgId, 'CONTRACTS'), sk: k('REQ', createdAt, requestId) }),
+  contractRequestsPartition: (orgId: string) => k('ORG', orgId, 'CONTRACTS'),
+  contractRequestRange: (from: string, to: string) => [k('REQ', from), k('REQ', to, '~')] as [string, string],
+  /** Documents the account team published for the org. */
+  accountDocument: (orgId: string, documentId: string) => ({ pk: k('ORG', orgId, 'DOCUMENTS'), sk: k('DOC', documentId) }),
+  accountDocumentsPartition: (orgId: string) => k('ORG', orgId, 'DOCUMENTS'),
+  /** Billing integration point (InvoiceReportSource): an org's invoices by issue time, as reports read them. */
+  invoiceReportEntry: (orgId: string, issuedAt: string, invoiceId: string) => ({ pk: k('ORG', orgId, 'INVOICES'), sk: k('INVOICE', issuedAt, invoiceId) }),
+  invoiceReportPartition: (orgId: string) => k('ORG', orgId, 'INVOICES'),
+  invoiceReportRange: (from: string, to: string) => [k('INVOICE', from), k('INVOICE', to, '~')] as [string, string],
 } as const;

@@ -1,40 +1,35 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Email, Locale, OrgRole } from '../common.ts';
+import { withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-export const MembershipView = z
-  .strictObject({
+export const MembershipView = withMeta(z.strictObject({
     orgId: z.string(),
     orgName: z.string(),
     orgKind: z.enum(['customer', 'partner']),
     role: OrgRole,
     accessGroup: z.string(),
-    active: z.boolean().meta({ description: 'The org this request acted in.' }),
-  })
-  .meta({ id: 'Membership' });
+    active: withMeta(z.boolean(), { description: 'The org this request acted in.' }),
+  }), { id: 'Membership' });
 
-export const Me = z
-  .strictObject({
+export const Me = withMeta(z.strictObject({
     userId: z.string(),
     email: Email,
     name: z.string(),
     locale: Locale,
-    phone: z.string().optional(),
+    phone: z.optional(z.string()),
     emailVerified: z.boolean(),
     status: z.enum(['pending_verification', 'active', 'cancelled', 'disabled']),
-    tier: z.enum(['basic', 'limited', 'enterprise', 'partner']).meta({ description: 'ON-5 account tier.' }),
+    tier: withMeta(z.enum(['basic', 'limited', 'enterprise', 'partner']), { description: 'ON-5 account tier.' }),
     isStaff: z.boolean(),
     memberships: z.array(MembershipView),
-    pendingReview: z
-      .strictObject({
+    pendingReview: z.optional(z.strictObject({
         reviewId: z.string(),
         reference: z.string(),
         kind: z.enum(['organization', 'upgrade', 'reactivation']),
-        expectedBy: z.string().meta({ description: 'When a decision is expected (manual review: 1-2 business days).' }),
-      })
-      .optional(),
-  })
-  .meta({ id: 'Me' });
+        expectedBy: withMeta(z.string(), { description: 'When a decision is expected (manual review: 1-2 business days).' }),
+      })),
+  }), { id: 'Me' });
 
 export const getMe = defineRoute({
   operationId: 'getMe',
@@ -57,11 +52,11 @@ export const requestEmailChange = defineRoute({
   description: 'The new address counts (for sign-in and organization matching) only after confirmEmailChange. Rate-limited like signup codes.',
   tags: ['Identity'],
   auth: { kind: 'user' },
-  request: { body: z.strictObject({ newEmail: Email }).meta({ id: 'EmailChangeRequest' }) },
+  request: { body: withMeta(z.strictObject({ newEmail: Email }), { id: 'EmailChangeRequest' }) },
   responses: {
     202: {
       description: 'A code is on its way to the new address.',
-      schema: z.strictObject({ status: z.literal('verification_pending'), message: z.string() }).meta({ id: 'EmailChangePending' }),
+      schema: withMeta(z.strictObject({ status: z.literal('verification_pending'), message: z.string() }), { id: 'EmailChangePending' }),
     },
   },
   lambda: { uses: ['table:write', 'outbox'] },
@@ -75,11 +70,11 @@ export const confirmEmailChange = defineRoute({
   summary: 'Confirm the new email address with its code',
   tags: ['Identity'],
   auth: { kind: 'user' },
-  request: { body: z.strictObject({ code: z.string().regex(/^\d{6}$/, '6 digits') }).meta({ id: 'EmailChangeConfirmation' }) },
+  request: { body: withMeta(z.strictObject({ code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) }), { id: 'EmailChangeConfirmation' }) },
   responses: {
     200: {
       description: 'The account now uses the new address.',
-      schema: z.strictObject({ status: z.literal('email_changed'), email: Email }).meta({ id: 'EmailChanged' }),
+      schema: withMeta(z.strictObject({ status: z.literal('email_changed'), email: Email }), { id: 'EmailChanged' }),
     },
   },
   lambda: { uses: ['table:write', 'users'], dataFiles: ['email-domain-lists'] },

@@ -1,6 +1,8 @@
 import type { RouteSpec } from '../route.ts';
+import { deskRoutes } from './desk.ts';
 import { identityRoutes } from './identity.ts';
 import { onboardingRoutes } from './onboarding.ts';
+import { reviewRoutes } from './reviews.ts';
 import { systemRoutes } from './system.ts';
 
 /**
@@ -8,4 +10,4 @@ import { systemRoutes } from './system.ts';
  * all iterate over this list, so a route added here is deployed, served, documented and tested, and a
  * route missing from any of them fails `npm test`.
  */
-export const routes: readonly RouteSpec[] = [...systemRoutes, ...identityRoutes, ...onboardingRoutes];
+export const routes: readonly RouteSpec[] = [...systemRoutes, ...identityRoutes, ...onboardingRoutes, ...reviewRoutes, ...deskRoutes];

@@ -1,10 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CountryCode, Email, Locale, OrgId, OrgRole, Password, PersonName, Phone, PostalAddress } from '../common.ts';
+import { withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-const VerificationPending = z
-  .strictObject({ status: z.literal('verification_pending'), message: z.string() })
-  .meta({ id: 'VerificationPending', description: 'The same answer for every address: it never says whether an account exists.' });
+const VerificationPending = withMeta(z.strictObject({ status: z.literal('verification_pending'), message: z.string() }), { id: 'VerificationPending', description: 'The same answer for every address: it never says whether an account exists.' });
 
 export const signUp = defineRoute({
   operationId: 'signUp',
@@ -18,9 +17,7 @@ export const signUp = defineRoute({
   tags: ['Onboarding'],
   auth: { kind: 'public' },
   request: {
-    body: z
-      .strictObject({ email: Email, password: Password, name: PersonName, locale: Locale, phone: Phone.optional() })
-      .meta({ id: 'SignUpRequest' }),
+    body: withMeta(z.strictObject({ email: Email, password: Password, name: PersonName, locale: Locale, phone: z.optional(Phone) }), { id: 'SignUpRequest' }),
   },
   responses: { 202: { description: 'A code is on its way, if the address can be used.', schema: VerificationPending } },
   lambda: { uses: ['table:write', 'outbox'] },
@@ -34,7 +31,7 @@ export const resendSignupCode = defineRoute({
   summary: 'Send a new signup code (the previous one stops working)',
   tags: ['Onboarding'],
   auth: { kind: 'public' },
-  request: { body: z.strictObject({ email: Email }).meta({ id: 'ResendSignupCodeRequest' }) },
+  request: { body: withMeta(z.strictObject({ email: Email }), { id: 'ResendSignupCodeRequest' }) },
   responses: { 202: { description: 'A new code is on its way, if a signup is pending for the address.', schema: VerificationPending } },
   lambda: { uses: ['table:write', 'outbox'] },
 });
@@ -51,47 +48,41 @@ export const verifySignupCode = defineRoute({
   tags: ['Onboarding'],
   auth: { kind: 'public' },
   request: {
-    body: z
-      .strictObject({ email: Email, code: z.string().regex(/^\d{6}$/, '6 digits') })
-      .meta({ id: 'VerifySignupCodeRequest' }),
+    body: withMeta(z.strictObject({ email: Email, code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) }), { id: 'VerifySignupCodeRequest' }),
   },
   responses: {
     200: {
       description: 'The email is verified; sign in with Cognito.',
-      schema: z.strictObject({ status: z.literal('verified'), tier: z.enum(['basic', 'limited', 'enterprise', 'partner']) }).meta({ id: 'SignupVerified' }),
+      schema: withMeta(z.strictObject({ status: z.literal('verified'), tier: z.enum(['basic', 'limited', 'enterprise', 'partner']) }), { id: 'SignupVerified' }),
     },
   },
   lambda: { uses: ['table:write', 'outbox', 'users'], dataFiles: ['email-domain-lists'] },
 });
 
-const OrgRef = z.strictObject({ orgId: z.string(), orgName: z.string() }).meta({ id: 'OrgRef' });
+const OrgRef = withMeta(z.strictObject({ orgId: z.string(), orgName: z.string() }), { id: 'OrgRef' });
 
-const RegistrationOutcome = z
-  .discriminatedUnion('status', [
+const RegistrationOutcome = withMeta(z.discriminatedUnion('status', [
     z.strictObject({
       status: z.literal('joined'),
       organization: z.strictObject({ orgId: z.string(), orgName: z.string(), role: OrgRole, accessGroup: z.string() }),
     }),
-    z.strictObject({ status: z.literal('choose_organization'), candidates: z.array(OrgRef).max(50) }),
+    z.strictObject({ status: z.literal('choose_organization'), candidates: z.array(OrgRef).check(z.maxLength(50)) }),
     z.strictObject({ status: z.literal('organization_unknown') }),
-  ])
-  .meta({
+  ]), {
     id: 'RegistrationOutcome',
     description: '`joined`: attached to the one org owning your domain. `choose_organization`: pick one with chooseOrganization. `organization_unknown`: submit it for review.',
   });
 
-export const RegistrationDetails = z
-  .strictObject({
-    relationship: z.enum(['customer_employee', 'partner_employee', 'prospective_partner']).meta({
+export const RegistrationDetails = withMeta(z.strictObject({
+    relationship: withMeta(z.enum(['customer_employee', 'partner_employee', 'prospective_partner']), {
       description: 'Employee of an organization that bought enterprise products, employee of a partner, or wanting to become a partner.',
     }),
-    company: z.string().trim().min(1).max(120),
-    jobTitle: z.string().trim().min(1).max(80),
+    company: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
+    jobTitle: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
     phone: Phone,
     country: CountryCode,
     siteAddress: PostalAddress,
-  })
-  .meta({ id: 'RegistrationDetails' });
+  }), { id: 'RegistrationDetails' });
 
 export const submitRegistration = defineRoute({
   operationId: 'submitRegistration',
@@ -117,23 +108,19 @@ export const chooseOrganization = defineRoute({
   summary: 'Pick your organization among those sharing your email domain (ON-4)',
   tags: ['Onboarding'],
   auth: { kind: 'user' },
-  request: { body: z.strictObject({ orgId: OrgId }).meta({ id: 'ChooseOrganizationRequest' }) },
+  request: { body: withMeta(z.strictObject({ orgId: OrgId }), { id: 'ChooseOrganizationRequest' }) },
   responses: { 200: { description: 'Attached to the chosen organization.', schema: RegistrationOutcome } },
   lambda: { uses: ['table:write', 'outbox'] },
 });
 
-export const OnboardingStatus = z
-  .strictObject({
+export const OnboardingStatus = withMeta(z.strictObject({
     step: z.enum(['register', 'choose_organization', 'submit_organization', 'pending_review', 'complete', 'basic_only']),
     tier: z.enum(['basic', 'limited', 'enterprise', 'partner']),
     emailVerified: z.boolean(),
-    registration: RegistrationDetails.extend({ submittedAt: z.string() }).optional(),
-    candidates: z.array(OrgRef).max(50).optional(),
-    pendingReview: z
-      .strictObject({ reviewId: z.string(), reference: z.string(), kind: z.enum(['organization', 'upgrade', 'reactivation']), expectedBy: z.string() })
-      .optional(),
-  })
-  .meta({ id: 'OnboardingStatus' });
+    registration: z.optional(z.extend(RegistrationDetails, { submittedAt: z.string() })),
+    candidates: z.optional(z.array(OrgRef).check(z.maxLength(50))),
+    pendingReview: z.optional(z.strictObject({ reviewId: z.string(), reference: z.string(), kind: z.enum(['organization', 'upgrade', 'reactivation']), expectedBy: z.string() })),
+  }), { id: 'OnboardingStatus' });
 
 export const getOnboardingStatus = defineRoute({
   operationId: 'getOnboardingStatus',
@@ -160,11 +147,11 @@ export const requestPasswordReset = defineRoute({
     'Confirm with Cognito ConfirmForgotPassword (code + new password) from the front end. Rate-limited like signup codes.',
   tags: ['Onboarding'],
   auth: { kind: 'public' },
-  request: { body: z.strictObject({ email: Email }).meta({ id: 'PasswordResetRequest' }) },
+  request: { body: withMeta(z.strictObject({ email: Email }), { id: 'PasswordResetRequest' }) },
   responses: {
     202: {
       description: 'A reset code is on its way, if the address has an account.',
-      schema: z.strictObject({ status: z.literal('reset_requested'), message: z.string() }).meta({ id: 'PasswordResetRequested' }),
+      schema: withMeta(z.strictObject({ status: z.literal('reset_requested'), message: z.string() }), { id: 'PasswordResetRequested' }),
     },
   },
   lambda: { uses: ['table:write', 'users'] },

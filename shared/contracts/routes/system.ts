@@ -1,15 +1,14 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-export const Health = z
-  .strictObject({
+export const Health = withMeta(z.strictObject({
     status: z.literal('ok'),
     service: z.string(),
     stage: z.string(),
     version: z.string(),
     time: z.iso.datetime(),
-  })
-  .meta({ id: 'Health' });
+  }), { id: 'Health' });
 
 export const getHealth = defineRoute({
   operationId: 'getHealth',

@@ -1,0 +1,14 @@
+import { addStaffTicketComment } from '#shared/contracts/routes/desk.ts';
+import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
+import { deskStore } from '#shared/adapters/dynamodb/repositories/desk.ts';
+import { s3AttachmentStore } from '#shared/adapters/s3/attachments.ts';
+import { addStaffTicketComment as add } from '#shared/domain/desk/conversation.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { systemClock } from '#shared/lib/ids.ts';
+
+const store = deskStore({ sealer: getSealer });
+
+export const handler = apiHandler(addStaffTicketComment)(async ({ path, body, auth, idempotency }) => {
+  const { comment } = await add(path.ticketId, body, auth, idempotency, { store, files: s3AttachmentStore, clock: systemClock });
+  return { status: 201, body: comment };
+});

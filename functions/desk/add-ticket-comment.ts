@@ -1,0 +1,13 @@
+import { addTicketComment } from '#shared/contracts/routes/desk.ts';
+import { deskStore } from '#shared/adapters/dynamodb/repositories/desk.ts';
+import { s3AttachmentStore } from '#shared/adapters/s3/attachments.ts';
+import { addTicketComment as add } from '#shared/domain/desk/conversation.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { systemClock } from '#shared/lib/ids.ts';
+
+const store = deskStore();
+
+export const handler = apiHandler(addTicketComment)(async ({ path, body, auth, idempotency }) => {
+  const { comment } = await add(path.ticketId, body, auth, idempotency, { store, files: s3AttachmentStore, clock: systemClock });
+  return { status: 201, body: comment };
+});

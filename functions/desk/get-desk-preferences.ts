@@ -1,0 +1,8 @@
+import { getDeskPreferences } from '#shared/contracts/routes/desk.ts';
+import { deskStore } from '#shared/adapters/dynamodb/repositories/desk.ts';
+import { getDeskPreferences as get } from '#shared/domain/desk/tickets.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+
+const store = deskStore();
+
+export const handler = apiHandler(getDeskPreferences)(async ({ auth }) => ({ status: 200, body: await get(auth, { store }) }));
