@@ -4,14 +4,15 @@ import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdat
 import { type ExecuteTransactWriteInput, execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
 import { $add, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
 import type { Sealer } from '#shared/domain/email/ports.ts';
-import { ConflictError, RateLimitedError } from '#shared/domain/errors.ts';
+import { ConflictError } from '#shared/domain/errors.ts';
 import type { EmailChangeStore } from '#shared/domain/onboarding/email-change.ts';
 import type { Locale } from '#shared/domain/shared/vocabulary.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
 import { UserEntity } from '../entities/identity.ts';
-import { EmailChangeEntity, EmailClaimEntity, RateCounterEntity } from '../entities/onboarding.ts';
+import { EmailChangeEntity, EmailClaimEntity } from '../entities/onboarding.ts';
 import { cancellationReasons } from '../idempotent-write.ts';
 import { table } from '../table.ts';
+import { sendTransaction } from './onboarding.ts';
 import { outboxPut } from './outbox.ts';
 
 const epoch = (d: string | Date) => Math.floor(new Date(d).getTime() / 1000);
@@ -20,27 +21,11 @@ const epoch = (d: string | Date) => Math.floor(new Date(d).getTime() / 1000);
 export function emailChangeRequests(deps: { sealer: Sealer; ids: Ids; clock: Clock }): Pick<EmailChangeStore, 'begin'> {
   return {
     async begin(change, mail, limits) {
-      table();
-      const counters = limits.map((l) =>
-        RateCounterEntity.build(UpdateTransaction)
-          .item({ window: l.key, n: $add(1), ttl: epoch(l.expiresAt) })
-          .options({ condition: { or: [{ attr: 'n', exists: false }, { attr: 'n', lt: l.limit }] } }),
-      );
-      try {
-        await execute(
-          ...([
-            ...counters,
-            EmailChangeEntity.build(PutTransaction).item({ ...change, ttl: epoch(new Date()) + 3600 }),
-            outboxPut(mail, deps),
-          ] as ExecuteTransactWriteInput),
-        );
-      } catch (e) {
-        const reasons = cancellationReasons(e);
-        if (reasons?.slice(0, limits.length).some((r) => r.Code === 'ConditionalCheckFailed')) {
-          throw new RateLimitedError('too_many_codes', 'Too many codes were requested for this address. Try again later.');
-        }
-        throw e;
-      }
+      // The same counted, rate-limited send transaction as signup codes.
+      await sendTransaction(limits, [
+        EmailChangeEntity.build(PutTransaction).item({ ...change, ttl: epoch(new Date()) + 3600 }),
+        outboxPut(mail, deps),
+      ] as unknown as ExecuteTransactWriteInput);
     },
   };
 }

@@ -26,7 +26,7 @@ function counters(limits: RateLimit[]) {
 }
 
 /** Runs a send transaction: the counters first, so a cancelled counter means "over the limit" (429). */
-async function sendTransaction(limits: RateLimit[], rest: ExecuteTransactWriteInput) {
+export async function sendTransaction(limits: RateLimit[], rest: ExecuteTransactWriteInput) {
   table();
   try {
     await execute(...([...counters(limits), ...rest] as ExecuteTransactWriteInput));
