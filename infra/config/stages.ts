@@ -27,6 +27,8 @@ export interface StageConfig {
   readonly reviewTeamEmail: string;
   /** Exact origins allowed by the HTTP API's CORS preflight; never `*` (the SPA sends a bearer token). */
   readonly corsOrigins: readonly string[];
+  /** The portal front end's base URL (PORTAL_URL), used for links in emails. */
+  readonly portalUrl: string;
   /** Stage-wide HTTP API throttling (requests per second, and the token bucket size). */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logRetention: RetentionDays;
@@ -50,6 +52,7 @@ export const stages: Record<Stage, StageConfig> = {
     mail: { domain: 'mail.dev.portal.example.com', fromAddress: 'no-reply@mail.dev.portal.example.com', fromName: 'Support Portal (dev)' },
     reviewTeamEmail: 'review-team+dev@example.com',
     corsOrigins: ['http://localhost:5173', 'https://dev.portal.example.com'],
+    portalUrl: 'https://dev.portal.example.com',
     throttle: { rateLimit: 20, burstLimit: 40 },
     logRetention: RetentionDays.ONE_MONTH,
     logLevel: 'DEBUG',
@@ -64,6 +67,7 @@ export const stages: Record<Stage, StageConfig> = {
     mail: { domain: 'mail.portal.example.com', fromAddress: 'no-reply@mail.portal.example.com', fromName: 'Support Portal' },
     reviewTeamEmail: 'review-team@example.com',
     corsOrigins: ['https://portal.example.com'],
+    portalUrl: 'https://portal.example.com',
     throttle: { rateLimit: 200, burstLimit: 400 },
     logRetention: RetentionDays.SIX_MONTHS,
     logLevel: 'INFO',
@@ -85,6 +89,9 @@ export function stageConfig(value: unknown = 'dev', overrides: { alarmEmail?: st
   const config = stages[value];
   if (!config.mail.fromAddress.endsWith(`@${config.mail.domain}`)) {
     throw new Error(`${value}: mail.fromAddress ${config.mail.fromAddress} is not in the SES domain ${config.mail.domain}`);
+  }
+  if (!/^https:\/\/[^/]+(\/.*)?$/.test(config.portalUrl)) {
+    throw new Error(`${value}: portalUrl must be an https URL, got ${config.portalUrl}`);
   }
   if (config.corsOrigins.some((o) => o === '*' || !/^https?:\/\/[^/]+$/.test(o))) {
     throw new Error(`${value}: corsOrigins must be exact origins (scheme://host[:port]), got ${config.corsOrigins.join(', ')}`);

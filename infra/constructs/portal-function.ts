@@ -197,6 +197,7 @@ export class PortalFunction extends NodejsFunction {
       deadLetterQueue: props.deadLetterQueue,
       environment: {
         [ENV.stage]: props.config.stage,
+        [ENV.portalUrl]: props.config.portalUrl,
         [ENV.serviceName]: SERVICE_NAME,
         [ENV.logLevel]: props.config.logLevel,
         NODE_OPTIONS: '--enable-source-maps',

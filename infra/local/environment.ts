@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   /** Run the local workflow engine (default true; infra/local/workflows.ts), polling its timers every `workflowTickMs`. */
   workflows?: boolean;
   workflowTickMs?: number;
+  /** Run the account's device projection on the table stream (default true; functions/account/project-shipped-devices.ts). */
+  projections?: boolean;
   /** Called as each stand-in becomes ready (for progress output). */
   onReady?: (what: string, ms: number) => void;
 }
@@ -96,6 +98,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       [ENV.sealKey]: await sealKey(opts.dataDir, opts.inMemory === true),
       [ENV.cursorSecret]: await localSecret(opts.dataDir, 'cursor.key', opts.inMemory === true),
       [ENV.localWorkflows]: '1',
+      [ENV.portalUrl]: process.env[ENV.portalUrl] ?? 'http://localhost:5173',
     };
     Object.assign(process.env, env);
 
@@ -131,6 +134,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       const { startLocalWorkflows } = await import('./workflows.ts');
       const engine = startLocalWorkflows({ everyMs: opts.workflowTickMs ?? 2000 });
       stops.push(() => engine.stop());
+    }
+    if (opts.projections !== false) {
+      // The same event source mapping semantics as the outbox's; AWS filters the records, the handler does here.
+      const { handleShipmentStream } = await import('#functions/account/project-shipped-devices.ts');
+      const poller = startStreamPoller({
+        endpoint: dynamo.endpoint,
+        region,
+        streamArn,
+        handler: (event) => handleShipmentStream(event),
+        retryAttempts: 5,
+        startAt: 'TRIM_HORIZON',
+        onFailure: (record, error) => void failures.push({ record, error: String(error) }),
+      });
+      stops.push(() => poller.stop());
     }
 
     return {

@@ -117,12 +117,20 @@ function toLambdaValue(value: SdkAttributeValue): AttributeValue {
   if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
   if (value.L !== undefined) return { L: value.L.map(toLambdaValue) };
   if (value.M !== undefined) return { M: toLambdaImage(value.M) };
+  // The SDK decodes an empty map (`{"M":{}}` on the wire) to an empty union object: it is still a map.
+  if (Object.keys(value).length === 0) return { M: {} };
   throw new Error(`unsupported attribute value in stream record: ${JSON.stringify(value)}`);
 }
 
 function toLambdaImage(image: Record<string, SdkAttributeValue>): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  for (const [name, value] of Object.entries(image)) out[name] = toLambdaValue(value);
+  for (const [name, value] of Object.entries(image)) {
+    try {
+      out[name] = toLambdaValue(value);
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (attribute ${name}: ${JSON.stringify(image).slice(0, 600)})`);
+    }
+  }
   return out;
 }
 

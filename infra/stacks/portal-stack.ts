@@ -15,6 +15,7 @@ import { Identity } from '#infra/constructs/identity.ts';
 import { Jobs } from '#infra/constructs/jobs.ts';
 import { ContextRoles, type PortalResources } from '#infra/constructs/portal-function.ts';
 import { Workflows } from '#infra/constructs/workflows.ts';
+import { DEVICE_PROJECTION_ID, DeviceProjection } from '#infra/constructs/device-projection.ts';
 
 export interface PortalStackProps extends Omit<StackProps, 'env'> {
   readonly config: StageConfig;
@@ -24,8 +25,8 @@ export interface PortalStackProps extends Omit<StackProps, 'env'> {
   readonly backgroundFunctions?: readonly FunctionSpec[];
 }
 
-/** The stream consumer each table-stream function is wired as; only the outbox exists today. */
-const STREAM_CONSUMERS = new Set(['outboxDeliver']);
+/** The stream consumer each table-stream function is wired as: the outbox, and the account's device projection. */
+const STREAM_CONSUMERS = new Set(['outboxDeliver', DEVICE_PROJECTION_ID]);
 
 /**
  * One stage of the portal: Data (table), Email (SES + outbox consumer), Identity (Cognito), Jobs
@@ -80,7 +81,8 @@ export class PortalStack extends Stack {
       if (!STREAM_CONSUMERS.has(spec.id)) {
         throw new Error(`No stream wiring for ${spec.id}: give it an event filter in infra (see Email.addOutboxConsumer)`);
       }
-      this.email.addOutboxConsumer({ spec, resources, roles, alarms });
+      if (spec.id === DEVICE_PROJECTION_ID) new DeviceProjection(this, 'DeviceProjection', { config, spec, resources, alarms });
+      else this.email.addOutboxConsumer({ spec, resources, roles, alarms });
     }
     new Jobs(this, 'Jobs', { config, specs: byTrigger('schedule'), resources, roles, alarms });
     const unsupported = background.filter((f) => f.trigger === 'queue');

@@ -26,6 +26,8 @@ export const ENV = {
   /** In AWS: the Secrets Manager secret holding that key, read once per cold start. */
   sealKeySecretArn: 'OUTBOX_SEAL_KEY_SECRET_ARN',
   corsOrigins: 'CORS_ORIGINS',
+  /** The portal front end's base URL, for links in emails (invitations, invoices). */
+  portalUrl: 'PORTAL_URL',
   maxBodyBytes: 'MAX_BODY_BYTES',
   /** Base64 HMAC key signing pagination cursors (local stack and tests)... */
   cursorSecret: 'CURSOR_SECRET',

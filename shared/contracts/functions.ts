@@ -36,6 +36,14 @@ export const backgroundFunctions: readonly FunctionSpec[] = [
     uses: ['table:read', 'table:write', 'mail'],
     timeoutSeconds: 120,
   },
+  {
+    id: 'accountProjectShippedDevices',
+    handler: 'account/project-shipped-devices',
+    description: "Writes an org's assets (AC-5) when one of its tickets reaches Ready to bill (DynamoDB stream consumer).",
+    trigger: 'table-stream',
+    uses: ['table:read', 'table:write'],
+    timeoutSeconds: 60,
+  },
   // The Task states of the review workflow (shared/domain/reviews/workflow.ts; Step Functions in AWS, the
   // local engine in infra/local/workflows.ts).
   {

@@ -56,3 +56,20 @@ export function jsonResult(
     body: body === undefined ? '' : JSON.stringify(body),
   };
 }
+
+/**
+ * A success response: JSON by default; a route whose response declares another content type (a CSV report)
+ * returns its text body as is, with that content type.
+ */
+export function successResult(
+  status: number,
+  body: unknown,
+  requestId: string,
+  headers?: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 {
+  const type = headers?.['content-type'];
+  if (typeof body === 'string' && type !== undefined && !type.startsWith('application/json')) {
+    return { statusCode: status, headers: { ...BASE_HEADERS, 'x-request-id': requestId, ...headers }, body };
+  }
+  return jsonResult(status, body, requestId, headers);
+}

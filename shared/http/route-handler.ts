@@ -9,7 +9,7 @@ import type { Principal, PrincipalStore } from '#shared/domain/identity/model.ts
 import { type IdempotencyContext, idempotencyContext } from '#shared/domain/shared/idempotency.ts';
 import { logger } from '#shared/lib/logger.ts';
 import { type JwtClaims, authorize } from './auth.ts';
-import { jsonResult, toHttpError } from './errors.ts';
+import { jsonResult, successResult, toHttpError } from './errors.ts';
 import { readJsonBody, validatePart } from './parse.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -152,7 +152,7 @@ function buildHandler<R extends RouteSpec>(route: R, impl: RouteImpl<R>, deps: R
     .handler(async (event) => {
       const st = states.get(event) as State;
       const res = await impl(st.req as RouteRequest<R>);
-      return jsonResult(res.status, res.body, st.requestId, res.headers);
+      return successResult(res.status, res.body, st.requestId, res.headers);
     });
 
   function failureMessage(status: number): string {

@@ -120,6 +120,24 @@ describe('the outbox consumer', () => {
   });
 });
 
+describe('the device projection (account)', () => {
+  const spec = backgroundFunctions.find((f) => f.id === 'accountProjectShippedDevices');
+  const mappings = streamMappingsOf(spec?.handler);
+
+  it('reads the table stream only for ticket items moving into Ready to bill, with an alarmed failure queue', () => {
+    expect(mappings).toHaveLength(1);
+    const { file, resource } = mappings[0]!;
+    expect(prop(resource, 'FunctionResponseTypes')).toEqual(['ReportBatchItemFailures']);
+    expect(prop(resource, 'BisectBatchOnFunctionError')).toBe(true);
+    const filters = prop<{ Pattern: string }[]>(resource, 'FilterCriteria.Filters') ?? [];
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { [TABLE_KEYS.entityType]: { S: ['Ticket'] }, status: { S: ['ready_to_bill'] } } } },
+    ]);
+    expectDepthAlarm(file, refOf(prop(resource, 'DestinationConfig.OnFailure.Destination')) ?? '');
+    expectErrorsAlarm(file, refOf(prop(resource, 'FunctionName')) ?? '');
+  });
+});
+
 describe('every asynchronous entry point', () => {
   it('has a failure destination with a depth alarm, and its function an errors alarm (event source mappings)', () => {
     const mappings = resourcesOfType(templates, 'AWS::Lambda::EventSourceMapping');

@@ -213,7 +213,7 @@ describe('DynamoDB Local', () => {
 });
 
 describe('stream poller', () => {
-  it('delivers an inserted item to the handler in Lambda record shape', async () => {
+  it('delivers an inserted item to the handler in Lambda record shape (empty maps and lists included)', async () => {
     const received: DynamoDBRecord[] = [];
     const poller = startStreamPoller({
       endpoint: dynamo.endpoint,
@@ -230,7 +230,7 @@ describe('stream poller', () => {
       await client.send(
         new PutItemCommand({
           TableName: TABLE,
-          Item: { pk: { S: pk }, sk: { S: 'A' }, n: { N: '42' }, bin: { B: Buffer.from('hi') }, tags: { SS: ['x'] } },
+          Item: { pk: { S: pk }, sk: { S: 'A' }, n: { N: '42' }, bin: { B: Buffer.from('hi') }, tags: { SS: ['x'] }, none: { M: {} }, nil: { L: [] } },
         }),
       );
       client.destroy();
@@ -249,7 +249,7 @@ describe('stream poller', () => {
       eventSourceARN: streamArn,
       dynamodb: {
         Keys: { pk: { S: pk }, sk: { S: 'A' } },
-        NewImage: { pk: { S: pk }, sk: { S: 'A' }, n: { N: '42' }, bin: { B: Buffer.from('hi').toString('base64') }, tags: { SS: ['x'] } },
+        NewImage: { pk: { S: pk }, sk: { S: 'A' }, n: { N: '42' }, bin: { B: Buffer.from('hi').toString('base64') }, tags: { SS: ['x'] }, none: { M: {} }, nil: { L: [] } },
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     });

@@ -1,6 +1,5 @@
-import { AwsClient, AwsV4Signer } from 'aws4fetch';
-import { ConfigError, ENV, optionalEnv, requireEnv } from '#shared/config/env.ts';
 import type { AttachmentRef, FileStore } from '#shared/domain/desk/ports.ts';
+import { objectUrl, presign, presignDownload, signingClient } from './objects.ts';
 
 /**
  * Ticket attachments in S3, over SigV4-signed fetch (aws4fetch, ~7 KB) rather than the S3 SDK client and
@@ -20,51 +19,20 @@ export const attachmentKey = (ref: AttachmentRef) => `desk/${ref.orgId}/tickets/
 /** Bytes read from the start of an object to check its signature (magic number). */
 const HEAD_BYTES = 16;
 
-function credentials() {
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) throw new ConfigError('No AWS credentials in the environment');
-  return { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN, service: 's3', region: optionalEnv(ENV.region) ?? 'eu-west-1' };
-}
-
-function objectUrl(ref: AttachmentRef): URL {
-  const bucket = requireEnv(ENV.bucketName);
-  const endpoint = optionalEnv(ENV.s3Endpoint);
-  const key = attachmentKey(ref);
-  if (endpoint) return new URL(`${endpoint.replace(/\/$/, '')}/${bucket}/${key}`);
-  return new URL(`https://${bucket}.s3.${credentials().region}.amazonaws.com/${key}`);
-}
-
-async function presign(method: 'PUT' | 'GET', url: URL, headers: Record<string, string>, expiresInSeconds: number): Promise<string> {
-  url.searchParams.set('X-Amz-Expires', String(expiresInSeconds));
-  const signed = await new AwsV4Signer({ ...credentials(), method, url: url.toString(), headers, signQuery: true, allHeaders: true }).sign();
-  return signed.url.toString();
-}
-
-/** RFC 6266 `attachment` disposition: an ASCII fallback and the UTF-8 name. */
-function disposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
-let client: AwsClient | undefined;
-const signingClient = () => (client ??= new AwsClient({ ...credentials(), retries: 2 }));
+const attachmentUrl = (ref: AttachmentRef) => objectUrl(attachmentKey(ref));
 
 export const s3AttachmentStore: FileStore = {
   async presignUpload(ref, contentType, size, expiresInSeconds) {
     const headers = { 'content-type': contentType, 'content-length': String(size) };
-    return { url: await presign('PUT', objectUrl(ref), headers, expiresInSeconds), headers };
+    return { url: await presign('PUT', attachmentUrl(ref), headers, expiresInSeconds), headers };
   },
 
   async presignDownload(ref, fileName, contentType, expiresInSeconds) {
-    const url = objectUrl(ref);
-    url.searchParams.set('response-content-disposition', disposition(fileName));
-    url.searchParams.set('response-content-type', contentType);
-    return presign('GET', url, {}, expiresInSeconds);
+    return presignDownload(attachmentKey(ref), fileName, contentType, expiresInSeconds);
   },
 
   async inspect(ref) {
-    const res = await signingClient().fetch(objectUrl(ref).toString(), { method: 'GET', headers: { range: `bytes=0-${HEAD_BYTES - 1}` } });
+    const res = await signingClient().fetch(attachmentUrl(ref).toString(), { method: 'GET', headers: { range: `bytes=0-${HEAD_BYTES - 1}` } });
     // 404: never uploaded; 416: an empty object (no byte to read), which no accepted format can be.
     if (res.status === 404 || res.status === 416) {
       await res.body?.cancel();
