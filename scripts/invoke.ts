@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { backgroundFunctions } from '#shared/contracts/functions.ts';
 import { routes } from '#shared/contracts/routes/index.ts';
-import { ENV } from '#shared/config/env.ts';
+import { useLocalStack } from './local-env.ts';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { as: { type: 'string' } } });
 const [name, eventFile] = positionals;
@@ -30,36 +30,7 @@ if (!handlerId) {
   process.exit(2);
 }
 
-let endpoints: any;
-try {
-  endpoints = JSON.parse(await readFile('.local/endpoints.json', 'utf8'));
-} catch {
-  console.error('No .local/endpoints.json: start the local stack first (npm start).');
-  process.exit(1);
-}
-const seal = await readFile('.local/seal.key', 'utf8').catch(() => '');
-const cursor = await readFile('.local/cursor.key', 'utf8').catch(() => '');
-Object.assign(process.env, {
-  AWS_REGION: endpoints.region,
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  [ENV.stage]: 'local',
-  [ENV.tableName]: endpoints.dynamodb.table,
-  [ENV.dynamodbEndpoint]: endpoints.dynamodb.endpoint,
-  [ENV.cognitoEndpoint]: endpoints.cognito.endpoint,
-  [ENV.sesEndpoint]: endpoints.mailbox,
-  [ENV.s3Endpoint]: endpoints.s3.endpoint,
-  [ENV.bucketName]: endpoints.s3.bucket,
-  [ENV.userPoolId]: endpoints.cognito.userPoolId,
-  [ENV.userPoolClientId]: endpoints.cognito.clientId,
-  [ENV.staffGroup]: 'vendor-staff',
-  [ENV.mailFrom]: 'Support Portal <no-reply@portal.local>',
-  [ENV.sealKey]: seal.trim(),
-  [ENV.cursorSecret]: cursor.trim(),
-  // Reviews run on the local workflow engine, as under npm start.
-  [ENV.localWorkflows]: '1',
-});
+const endpoints = await useLocalStack();
 
 const event = JSON.parse(await readFile(resolve(eventFile), 'utf8'));
 if (values.as) {

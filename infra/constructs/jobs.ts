@@ -1,8 +1,9 @@
-import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { ENV } from '#shared/config/env.ts';
 import type { FunctionSpec } from '#shared/contracts/functions.ts';
 import type { StageConfig } from '#infra/config/stages.ts';
 import { acknowledge } from '#infra/nag.ts';
@@ -13,8 +14,38 @@ import { type ContextRoles, type PortalResources, PortalFunction, contextOf, pas
  * When each scheduled function runs, by FunctionSpec id. FunctionSpec has no schedule field yet, so the
  * expressions live here; cron schedules take the stage's timezone.
  */
-export const SCHEDULES: Readonly<Record<string, (config: StageConfig) => scheduler.ScheduleExpression>> = {
+export const SCHEDULES: Readonly<Record<string, (config: StageConfig) => scheduler.ScheduleExpression | readonly NamedSchedule[]>> = {
   outboxSweep: () => scheduler.ScheduleExpression.rate(Duration.minutes(5)),
+  // BI-2: per-order orgs every day at 02:00 (yesterday's orders), quarterly orgs at 03:00 on the first day of
+  // each quarter (the previous quarter), in the stage's billing time zone; the event carries the scheduled
+  // time so that a retried run still covers the same period.
+  invoiceBatch: (config) => {
+    const timeZone = TimeZone.of(config.invoiceSchedule.timezone);
+    return [
+      {
+        suffix: 'Daily',
+        expression: scheduler.ScheduleExpression.cron({ minute: '0', hour: '2', timeZone }),
+        input: { kind: 'per_order', scheduledTime: scheduler.ContextAttribute.scheduledTime },
+      },
+      {
+        suffix: 'Quarterly',
+        expression: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3', day: '1', month: '1,4,7,10', timeZone }),
+        input: { kind: 'quarterly', scheduledTime: scheduler.ContextAttribute.scheduledTime },
+      },
+    ];
+  },
+};
+
+/** One of several schedules of a function, with the event it sends. */
+export interface NamedSchedule {
+  readonly suffix: string;
+  readonly expression: scheduler.ScheduleExpression;
+  readonly input?: Record<string, unknown>;
+}
+
+/** Environment of scheduled functions beyond what their `uses` bind. */
+const ENVIRONMENT: Readonly<Record<string, (config: StageConfig) => Record<string, string>>> = {
+  invoiceBatch: (config) => ({ [ENV.billingTimeZone]: config.invoiceSchedule.timezone }),
 };
 
 export interface JobsProps {
@@ -64,16 +95,22 @@ export class Jobs extends Construct {
         }),
         description: `EventBridge Scheduler: invokes ${spec.id}`,
       });
-      new scheduler.Schedule(this, `${name}Schedule`, {
-        description: spec.description,
-        schedule: expression(props.config),
-        target: new LambdaInvoke(fn, {
-          role: invoker,
-          deadLetterQueue: failures,
-          retryAttempts: 2,
-          maxEventAge: Duration.hours(1),
-        }),
-      });
+      for (const [key, value] of Object.entries(ENVIRONMENT[spec.id]?.(props.config) ?? {})) fn.addEnvironment(key, value);
+      const planned = expression(props.config);
+      const schedules: readonly NamedSchedule[] = planned instanceof scheduler.ScheduleExpression ? [{ suffix: '', expression: planned }] : planned;
+      for (const s of schedules) {
+        new scheduler.Schedule(this, `${name}${s.suffix}Schedule`, {
+          description: s.suffix ? `${spec.description} (${s.suffix.toLowerCase()})` : spec.description,
+          schedule: s.expression,
+          target: new LambdaInvoke(fn, {
+            role: invoker,
+            deadLetterQueue: failures,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+            ...(s.input ? { input: scheduler.ScheduleTargetInput.fromObject(s.input) } : {}),
+          }),
+        });
+      }
       const fnLogicalId = Stack.of(this).resolve((fn.node.defaultChild as CfnResource).logicalId) as string;
       acknowledge(
         invoker,

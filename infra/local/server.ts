@@ -31,6 +31,11 @@ export interface LocalApiOptions {
   /** API Gateway's own payload limit (10 MB); the handlers enforce the API's smaller limit with a 413. */
   gatewayMaxBytes?: number;
   stage?: string;
+  /**
+   * The client address handlers see, instead of the socket's (always 127.0.0.1 on loopback). Tests give each
+   * API instance its own, as distinct clients would have, so per-IP limits count per test file.
+   */
+  sourceIp?: string;
 }
 
 interface CompiledRoute {
@@ -139,6 +144,18 @@ export function createLocalApi(opts: LocalApiOptions): Server {
     return true;
   }
 
+  /** RateLimit / RateLimit-Policy (draft-ietf-httpapi-ratelimit-headers), as documented in the OpenAPI document. */
+  function rateLimitHeaders(): Record<string, string> {
+    if (!bucket || !opts.throttle) return {};
+    const { burst, ratePerSecond } = opts.throttle;
+    const remaining = Math.max(0, Math.floor(bucket.tokens));
+    const reset = remaining > 0 ? 0 : Math.ceil((1 - bucket.tokens) / ratePerSecond);
+    return {
+      ratelimit: `"stage";r=${remaining};t=${reset}`,
+      'ratelimit-policy': `"stage";q=${burst};w=${Math.max(1, Math.ceil(burst / ratePerSecond))}`,
+    };
+  }
+
   function corsHeaders(req: IncomingMessage): Record<string, string> {
     const origin = req.headers.origin;
     if (!origin || !(cors.has('*') || cors.has(origin))) return {};
@@ -149,7 +166,7 @@ export function createLocalApi(opts: LocalApiOptions): Server {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
-    const base = { 'x-request-id': requestId, ...corsHeaders(req) };
+    const base: Record<string, string> = { 'x-request-id': requestId, ...corsHeaders(req) };
     const sendError = (status: number, type: string, code: string, message: string) =>
       send(res, status, { ...BASE_HEADERS, ...base }, JSON.stringify({ error: { type, code, message } }));
 
@@ -170,7 +187,12 @@ export function createLocalApi(opts: LocalApiOptions): Server {
         res.end();
         return;
       }
-      if (!takeToken()) return sendError(429, 'rate_limit_error', 'throttled', 'Too many requests: slow down and retry later.');
+      const throttled = !takeToken();
+      Object.assign(base, rateLimitHeaders());
+      if (throttled) {
+        base['retry-after'] = String(Math.max(1, Number(/t=(\d+)/.exec(base.ratelimit ?? '')?.[1] ?? 1)));
+        return sendError(429, 'rate_limit_error', 'throttled', 'Too many requests: slow down and retry later.');
+      }
 
       if (method === 'GET' && opts.openapi) {
         if (url.pathname === '/openapi.json') {
@@ -199,7 +221,7 @@ export function createLocalApi(opts: LocalApiOptions): Server {
         }
       }
 
-      const event = buildEvent({ req, url, method, route: match.route, pathParameters: match.pathParameters, body, claims, requestId, stage: opts.stage });
+      const event = buildEvent({ req, url, method, route: match.route, pathParameters: match.pathParameters, body, claims, requestId, stage: opts.stage, sourceIp: opts.sourceIp });
       let handler = handlers.get(match.route.handler);
       if (!handler) {
         handler = load(match.route.handler);
@@ -246,6 +268,7 @@ function buildEvent(a: {
   claims: Record<string, unknown> | undefined;
   requestId: string;
   stage: string | undefined;
+  sourceIp: string | undefined;
 }): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(a.req.headers)) {
@@ -278,7 +301,7 @@ function buildEvent(a: {
         method: a.method,
         path: a.url.pathname,
         protocol: `HTTP/${a.req.httpVersion}`,
-        sourceIp: a.req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp: a.sourceIp ?? a.req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: a.requestId,

@@ -39,6 +39,11 @@ export const ENV = {
   reviewStateMachineArn: 'REVIEW_STATE_MACHINE_ARN',
   /** Set by the local stack: workflows run on the local engine (infra/local/workflows.ts) instead. */
   localWorkflows: 'LOCAL_WORKFLOWS',
+  /** Billing (BI-2/BI-4): the VIES REST endpoint (unset: no VIES, VAT IDs stay `unchecked`) and the batch time zone. */
+  viesEndpoint: 'VIES_ENDPOINT',
+  billingTimeZone: 'BILLING_TIME_ZONE',
+  /** The portal's invoices page, linked from invoice emails (optional). */
+  invoicesUrl: 'INVOICES_URL',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

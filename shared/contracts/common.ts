@@ -31,6 +31,7 @@ export const ERROR_TYPES = [
   'conflict_error',
   'idempotency_error',
   'rate_limit_error',
+  'card_error',
   'api_error',
 ] as const;
 export type ErrorType = (typeof ERROR_TYPES)[number];
@@ -38,9 +39,9 @@ export type ErrorType = (typeof ERROR_TYPES)[number];
 export const ErrorBody = withMeta(z.strictObject({
     error: z.strictObject({
       type: z.enum(ERROR_TYPES),
-      code: withMeta(z.string(), { description: 'Stable machine-readable code, snake_case.' }),
-      message: withMeta(z.string(), { description: 'Human-readable explanation; safe to show.' }),
-      param: withMeta(z.optional(z.string()), { description: 'The request field at fault, e.g. `body.email`.' }),
+      code: withMeta(z.string().check(z.maxLength(64)), { description: 'Stable machine-readable code, snake_case.' }),
+      message: withMeta(z.string().check(z.maxLength(1024)), { description: 'Human-readable explanation; safe to show.' }),
+      param: withMeta(z.optional(z.string().check(z.maxLength(256))), { description: 'The request field at fault, e.g. `body.email`.' }),
     }),
   }), { id: 'Error', description: 'Every non-2xx response has this shape.' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -67,7 +68,12 @@ export const PostalAddress = withMeta(z.strictObject({
     region: z.optional(z.string().check(z.trim(), z.maxLength(80))),
     country: CountryCode,
   }), { id: 'PostalAddress' });
-export const IsoDateTime = z.iso.datetime({ offset: true });
+/** ISO 8601 with an offset; 40 characters cover nanoseconds and `+hh:mm`. */
+export const IsoDateTime = z.iso.datetime({ offset: true }).check(z.maxLength(40));
+/** ISO 8601 in UTC (`Z`), as the server writes timestamps. */
+export const UtcDateTime = z.iso.datetime().check(z.maxLength(40));
+/** A string bounded by `max` (OWASP API4: every string in the document has a maxLength); for response fields, the input's limit. */
+export const text = (max: number) => z.string().check(z.maxLength(max));
 export const PageLimit = z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(100))), 25);
 export const Cursor = withMeta(z.string().check(z.minLength(1), z.maxLength(2048)), { description: 'Opaque, signed; only valid for the caller that got it.' });
 export const OrgRole = withMeta(z.enum(ORG_ROLES), { id: 'OrgRole' });

@@ -37,6 +37,14 @@ export const backgroundFunctions: readonly FunctionSpec[] = [
     timeoutSeconds: 120,
   },
   {
+    id: 'invoiceBatch',
+    handler: 'billing/invoice-batch',
+    description: 'BI-2: the invoice batch (EventBridge Scheduler: daily for per-order orgs, quarterly for quarterly orgs); resumes from its checkpoint.',
+    trigger: 'schedule',
+    uses: ['table:read', 'table:write', 'outbox'],
+    timeoutSeconds: 900,
+  },
+  {
     id: 'accountProjectShippedDevices',
     handler: 'account/project-shipped-devices',
     description: "Writes an org's assets (AC-5) when one of its tickets reaches Ready to bill (DynamoDB stream consumer).",

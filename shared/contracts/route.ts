@@ -35,7 +35,10 @@ export type RouteAuth =
 export type ResourceUse = 'table:read' | 'table:write' | 'outbox' | 'mail' | 'users' | 'files' | 'workflow';
 
 /** Data files shipped beside a Lambda bundle (read lazily at run time instead of bundled as code). */
-export type DataFileSet = 'email-domain-lists';
+export type DataFileSet =
+  | 'email-domain-lists'
+  /** The invoice PDF renderer (pdfkit + fontkit, ~0.9 MB) bundled on its own with its fonts, loaded lazily (BI-1). */
+  | 'invoice-pdf';
 
 export interface LambdaSpec {
   readonly uses?: readonly ResourceUse[];
@@ -83,6 +86,13 @@ export interface RouteSpec<
   readonly responses: Res;
   /** What the function touches (drives its IAM grants and env in CDK) and its sizing. */
   readonly lambda?: LambdaSpec;
+  /** Error responses the use case produces beyond those derived from `auth` and `request` (status -> description). */
+  readonly errors?: Readonly<Record<number, string>>;
+  /**
+   * Payment routes (BI-3): a body containing anything that looks like a card number (13-19 digits passing
+   * Luhn) is refused with 400 `card_number_refused` before validation, so it is never echoed, stored or logged.
+   */
+  readonly refuseCardNumbers?: boolean;
 }
 
 /** Declares a route; the spec's literal type is kept (so `idempotency: 'required'` types the handler's input). */

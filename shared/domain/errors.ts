@@ -15,7 +15,8 @@ export type DomainErrorKind =
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'unavailable';
+  | 'unavailable'
+  | 'payment_declined';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -81,6 +82,12 @@ export class UnsupportedMediaTypeError extends DomainError {
 export class UnavailableError extends DomainError {
   override name = 'UnavailableError';
   readonly kind = 'unavailable';
+}
+
+/** A payment the card processor declined (402); the code says why (BI-3). */
+export class PaymentDeclinedError extends DomainError {
+  override name = 'PaymentDeclinedError';
+  readonly kind = 'payment_declined';
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

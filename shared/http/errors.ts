@@ -16,6 +16,7 @@ export const ERROR_MAP: Record<DomainErrorKind, { status: number; type: ErrorTyp
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   rate_limited: { status: 429, type: 'rate_limit_error' },
   unavailable: { status: 503, type: 'api_error' },
+  payment_declined: { status: 402, type: 'card_error' },
 };
 
 export interface HttpError {

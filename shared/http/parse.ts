@@ -62,14 +62,22 @@ export function validatePart<S extends core.$ZodType>(schema: S, value: unknown,
   if (!issue) throw new ValidationError('invalid_request', `Invalid ${part}.`, part);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
-    const param = [part, ...issue.path.map(String), key].join('.');
+    const param = paramOf([part, ...issue.path.map(String), key]);
     return fail('unknown_field', `Unknown field "${param}".`, param);
   }
-  const param = [part, ...issue.path.map(String)].join('.');
+  const param = paramOf([part, ...issue.path.map(String)]);
   if (issue.code === 'invalid_type' && valueAt(value, issue.path) === undefined) {
     return fail('missing_field', `"${param}" is required.`, param);
   }
   return fail('invalid_field', `"${param}": ${issue.message}`, param);
+}
+
+/**
+ * The field path echoed in `param` and the message. Keys come from the request (unknown fields, record keys):
+ * control characters become `?` and each key is cut at 64 characters, so the echo stays short and one line.
+ */
+function paramOf(keys: string[]): string {
+  return keys.map((k) => (k.length > 64 ? `${k.slice(0, 64)}...` : k).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?')).join('.').slice(0, 256);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

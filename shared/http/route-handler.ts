@@ -7,6 +7,8 @@ import { ENV, intEnv, optionalEnv } from '#shared/config/env.ts';
 import { type RequestSpec, type ResponseSpec, type RouteSpec, headersSchemaOf } from '#shared/contracts/route.ts';
 import type { Principal, PrincipalStore } from '#shared/domain/identity/model.ts';
 import { type IdempotencyContext, idempotencyContext } from '#shared/domain/shared/idempotency.ts';
+import { containsCardNumber } from '#shared/domain/billing/cards.ts';
+import { ValidationError } from '#shared/domain/errors.ts';
 import { logger } from '#shared/lib/logger.ts';
 import { type JwtClaims, authorize } from './auth.ts';
 import { jsonResult, successResult, toHttpError } from './errors.ts';
@@ -93,7 +95,9 @@ function buildHandler<R extends RouteSpec>(route: R, impl: RouteImpl<R>, deps: R
       } else {
         logger.warn(failureMessage(http.status), { status: http.status, errorCode: http.body.error.code, param: http.body.error.param });
       }
-      request.response = jsonResult(http.status, http.body, requestId);
+      // The send limits count per clock hour (and day): the next hour is the earliest a retry can pass.
+      const retryAfter = http.status === 429 ? { 'retry-after': String(3600 - (Math.floor(Date.now() / 1000) % 3600)) } : undefined;
+      request.response = jsonResult(http.status, http.body, requestId, retryAfter);
       finish(request, http.status);
     },
   };
@@ -127,6 +131,9 @@ function buildHandler<R extends RouteSpec>(route: R, impl: RouteImpl<R>, deps: R
         { body: event.body, isBase64Encoded: event.isBase64Encoded ?? false, contentType: headers['content-type'] },
         { maxBytes, expectsBody: spec.body !== undefined },
       );
+      if (route.refuseCardNumbers && containsCardNumber(body)) {
+        throw new ValidationError('card_number_refused', 'Card numbers are never accepted here: tokenize the card with the payment provider and send its token.', 'body');
+      }
       st.req.path = spec.path ? validatePart(spec.path, event.pathParameters ?? {}, 'path') : undefined;
       const query = validatePart(spec.query ?? NO_PARAMS, event.queryStringParameters ?? {}, 'query');
       st.req.query = spec.query ? query : undefined;

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { containsCardNumber } from '#shared/domain/billing/cards.ts';
 
 /**
  * Keys whose values never reach a log line, at any depth. Codes, passwords, tokens and card data are
@@ -29,6 +30,8 @@ export const REDACTED = '[redacted]';
 
 function redactingReplacer(key: string, value: unknown): unknown {
   if (key && SECRET_KEYS.has(key.toLowerCase())) return REDACTED;
+  // Card numbers under any key (a message, an echoed field): masked wherever they appear (BI-3).
+  if (typeof value === 'string' && value.length >= 13 && containsCardNumber(value)) return REDACTED;
   if (typeof value === 'bigint') return value.toString();
   return value;
 }

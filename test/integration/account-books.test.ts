@@ -103,13 +103,21 @@ describe('the address book', () => {
 });
 
 describe('express checkout profiles', () => {
+  /** One of the org's cards on file (billing, BI-3), which a profile must reference. */
+  let card: string;
+  beforeAll(async () => {
+    const res = await post(finance, '/billing/payment-methods', { token: 'tok_visa', billingCountry: 'FR' });
+    expect(res.status, res.text).toBe(201);
+    card = res.body.paymentMethodId;
+  });
+
   it('pair an address of the book with a payment method token; the address cannot be deleted while used', async () => {
     const addr = await post(buyer, '/account/addresses', address());
     const { result: profile, calls } = await countDynamoCalls(() =>
-      post(buyer, '/account/checkout-profiles', { label: 'Lyon, corporate card', addressId: addr.body.addressId, paymentMethodToken: 'pm_1PqRsTuVwXyZ' }),
+      post(buyer, '/account/checkout-profiles', { label: 'Lyon, corporate card', addressId: addr.body.addressId, paymentMethodToken: card }),
     );
     expect(profile.status, profile.text).toBe(201);
-    expect(profile.body).toMatchObject({ label: 'Lyon, corporate card', addressId: addr.body.addressId, paymentMethodToken: 'pm_1PqRsTuVwXyZ' });
+    expect(profile.body).toMatchObject({ label: 'Lyon, corporate card', addressId: addr.body.addressId, paymentMethodToken: card });
     expect(calls).toEqual(['QueryCommand', 'TransactWriteItemsCommand']);
 
     const listed = await call(buyer, 'GET', '/account/checkout-profiles');
@@ -125,18 +133,26 @@ describe('express checkout profiles', () => {
 
   it('need an address of the caller\'s org (404 for a foreign or missing one) and a token reference, never card data', async () => {
     const foreignAddr = await post(foreignBuyer, '/account/addresses', address());
-    const foreign = await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: foreignAddr.body.addressId, paymentMethodToken: 'pm_1PqRsTuVwXyZ' });
-    const missing = await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: `adr_${'1'.repeat(20)}`, paymentMethodToken: 'pm_1PqRsTuVwXyZ' });
+    const foreign = await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: foreignAddr.body.addressId, paymentMethodToken: card });
+    const missing = await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: `adr_${'1'.repeat(20)}`, paymentMethodToken: card });
     expectError(foreign, 404, 'address_not_found', 'body.addressId');
     expect(missing.body).toEqual(foreign.body);
     const addr = await post(buyer, '/account/addresses', address());
     expectError(await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: addr.body.addressId, paymentMethodToken: '4111111111111111' }), 400, 'invalid_field', 'body.paymentMethodToken');
-    expectError(await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: addr.body.addressId, paymentMethodToken: 'pm_1PqRsTuVwXyZ', cvc: '123' }), 400, 'unknown_field', 'body.cvc');
+    expectError(await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: addr.body.addressId, paymentMethodToken: card, cvc: '123' }), 400, 'unknown_field', 'body.cvc');
+    // The payment method must be one of the org's cards on file: another org's or a made-up one is 404, nothing written.
+    const otherFinance = await createTestUser({ org: { org: await createTestOrg(), role: 'finance' } });
+    const foreignCard = await post(otherFinance, '/billing/payment-methods', { token: 'tok_visa', billingCountry: 'FR' });
+    expect(foreignCard.status).toBe(201);
+    for (const token of [foreignCard.body.paymentMethodId, 'pm_1PqRsTuVwXyZ']) {
+      expectError(await post(buyer, '/account/checkout-profiles', { label: 'x', addressId: addr.body.addressId, paymentMethodToken: token }), 404, 'payment_method_not_found', 'body.paymentMethodToken');
+    }
+    expect((await call(buyer, 'GET', '/account/addresses?limit=100')).body.items.find((a: { addressId: string }) => a.addressId === addr.body.addressId).inUse).toBe(false);
   });
 
   it("are the caller's own: someone else's profile answers like a missing one", async () => {
     const addr = await post(buyer, '/account/addresses', address());
-    const profile = await post(buyer, '/account/checkout-profiles', { label: 'mine', addressId: addr.body.addressId, paymentMethodToken: 'pm_abcdefgh' });
+    const profile = await post(buyer, '/account/checkout-profiles', { label: 'mine', addressId: addr.body.addressId, paymentMethodToken: card });
     const other = await call(shopper, 'DELETE', `/account/checkout-profiles/${profile.body.profileId}`);
     const missing = await call(shopper, 'DELETE', `/account/checkout-profiles/xcp_${'0'.repeat(20)}`);
     expectError(other, 404, 'checkout_profile_not_found', 'path.profileId');

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { inject } from 'vitest';
 import { routes } from '#shared/contracts/routes/index.ts';
 import { buildOpenApiDocument } from '#shared/contracts/openapi.ts';
@@ -31,6 +32,9 @@ export async function startTestApi(overrides: Partial<LocalApiOptions> = {}): Pr
     corsOrigins: ['http://localhost:5173'],
     // The served document names this server, so the reference page's "Try it out" calls it.
     openapi: () => buildOpenApiDocument({ serverUrl: url }),
+    // One client address per API instance (198.18.0.0/15, the benchmarking range): per-IP send limits then
+    // count per test file, as for distinct clients, instead of adding up every file's signups on 127.0.0.1.
+    sourceIp: `198.18.${randomInt(256)}.${randomInt(1, 255)}`,
     ...overrides,
     port: 0,
   });

@@ -5,7 +5,17 @@ import { dynamoClient } from '#shared/adapters/dynamodb/client.ts';
  * command name, so a test can assert how many round trips one request made.
  */
 const counts: string[] = [];
+/** The partition key each command addressed first (for telling stand-in writes apart), parallel to `counts`. */
+const firstKeys: (string | undefined)[] = [];
 let installed = false;
+
+function firstPk(input: unknown): string | undefined {
+  const i = input as { Key?: { pk?: unknown }; Item?: { pk?: unknown } } | undefined;
+  const pk = i?.Key?.pk ?? i?.Item?.pk;
+  if (typeof pk === 'string') return pk;
+  if (pk && typeof pk === 'object' && typeof (pk as { S?: unknown }).S === 'string') return (pk as { S: string }).S;
+  return undefined;
+}
 
 function install() {
   if (installed) return;
@@ -13,6 +23,7 @@ function install() {
   dynamoClient().middlewareStack.add(
     (next, context) => async (args) => {
       counts.push(String((context as { commandName?: string }).commandName ?? 'unknown'));
+      firstKeys.push(firstPk(args.input));
       return next(args);
     },
     { step: 'initialize', name: 'testCallCounter' },
@@ -25,4 +36,12 @@ export async function countDynamoCalls<T>(fn: () => Promise<T>): Promise<{ resul
   const start = counts.length;
   const result = await fn();
   return { result, calls: counts.slice(start) };
+}
+
+/** Like countDynamoCalls, with the partition key each single-item command addressed (undefined for others). */
+export async function recordDynamoCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: { command: string; pk?: string }[] }> {
+  install();
+  const start = counts.length;
+  const result = await fn();
+  return { result, calls: counts.slice(start).map((command, i) => ({ command, pk: firstKeys[start + i] })) };
 }

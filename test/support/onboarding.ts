@@ -4,6 +4,16 @@ import { waitForMail } from './mailbox.ts';
 
 export const STRONG_PASSWORD = 'a long enough passphrase 42';
 
+/** ON-3 registration details as a customer employee in France (POST /onboarding/registration). */
+export const REGISTRATION_DETAILS = {
+  relationship: 'customer_employee',
+  company: 'Acme',
+  jobTitle: 'IT lead',
+  phone: '+33612345678',
+  country: 'FR',
+  siteAddress: { line1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
+};
+
 /** The 6-digit code of the newest signup_code email to `to` (after `since`, epoch seconds). */
 export async function codeFromMailbox(to: string, since = 0): Promise<string> {
   const mail = await waitForMail(to, (m) => m.at >= since && /\b\d{6}\b/.test(m.body.text ?? '') && !/already have an account|avez déjà/i.test(m.body.text ?? ''));

@@ -1,4 +1,4 @@
-import { ENV, requireEnv } from '#shared/config/env.ts';
+import { ENV, optionalEnv, requireEnv } from '#shared/config/env.ts';
 import { IdentityExistsError, type IdentityProvider } from '#shared/domain/identity/ports.ts';
 import { AwsServiceError, type JsonService, awsJsonCall } from '#shared/adapters/aws-lite/json-client.ts';
 
@@ -10,6 +10,7 @@ const COGNITO: JsonService = {
 };
 
 type Attributes = { Name: string; Value?: string }[];
+let globalSignOutUnsupported = false;
 const sub = (attrs: Attributes | undefined) => attrs?.find((a) => a.Name === 'sub')?.Value;
 
 /**
@@ -69,7 +70,18 @@ export function cognitoIdentityProvider(userPoolId: string = requireEnv(ENV.user
       await call('AdminAddUserToGroup', { Username: email, GroupName: group });
     },
     async signOutEverywhere(email) {
-      await call('AdminUserGlobalSignOut', { Username: email });
+      if (globalSignOutUnsupported) return;
+      try {
+        await call('AdminUserGlobalSignOut', { Username: email });
+      } catch (e) {
+        // cognito-local (the local stand-in) has no AdminUserGlobalSignOut: there the disabled identity and
+        // the profile status carry the sign-out. Against AWS (no endpoint override) every error counts.
+        if (e instanceof AwsServiceError && e.name === 'Unsupported' && optionalEnv(ENV.cognitoEndpoint)) {
+          globalSignOutUnsupported = true;
+          return;
+        }
+        throw e;
+      }
     },
     async startPasswordReset(email) {
       try {
@@ -91,4 +103,26 @@ export function cognitoIdentityProvider(userPoolId: string = requireEnv(ENV.user
     },
   };
   return provider;
+}
+
+/**
+ * BI-5: whether Cognito accepts `password` for `email` (InitiateAuth USER_PASSWORD_AUTH through the app
+ * client; a disabled identity is refused like a wrong password). The tokens it returns are revoked at once.
+ * (cognito-local answers a wrong password with InvalidPasswordException where Cognito says NotAuthorizedException.)
+ */
+export async function verifyPassword(email: string, password: string): Promise<boolean> {
+  const ClientId = requireEnv(ENV.userPoolClientId);
+  try {
+    const out = await awsJsonCall<{ AuthenticationResult?: { RefreshToken?: string } }>(COGNITO, 'InitiateAuth', {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId,
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    });
+    const refresh = out.AuthenticationResult?.RefreshToken;
+    if (refresh) await awsJsonCall(COGNITO, 'RevokeToken', { ClientId, Token: refresh }).catch(() => undefined);
+    return true;
+  } catch (e) {
+    if (e instanceof AwsServiceError && ['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException', 'InvalidPasswordException'].includes(e.name)) return false;
+    throw e;
+  }
 }

@@ -9,6 +9,12 @@ import { table } from './table.ts';
 /** Any toolbox write transaction (put, update, delete, condition check). */
 export type WriteTransaction = Extract<ExecuteTransactWriteInput[number], { params: unknown }>;
 
+/**
+ * A plain TransactWriteItems entry (a DocumentClient `Put`/`Update`/`ConditionCheck` object) as one of the
+ * writes above, for repositories that write without an entity (billing). `execute` only calls `params()`.
+ */
+export const rawWrite = (item: Record<string, unknown>) => ({ params: () => item }) as unknown as WriteTransaction;
+
 export interface CancellationReason {
   Code?: string;
 }

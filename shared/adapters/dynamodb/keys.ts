@@ -141,4 +141,29 @@ export const keys = {
   invoiceReportEntry: (orgId: string, issuedAt: string, invoiceId: string) => ({ pk: k('ORG', orgId, 'INVOICES'), sk: k('INVOICE', issuedAt, invoiceId) }),
   invoiceReportPartition: (orgId: string) => k('ORG', orgId, 'INVOICES'),
   invoiceReportRange: (from: string, to: string) => [k('INVOICE', from), k('INVOICE', to, '~')] as [string, string],
+
+  // -------------------------------------------------------------------------------------------------------
+  // Billing (SD-5, BI-1..BI-5): P70-P82 in docs/data-model.md. The org's invoice list is P66 above.
+
+  /** The org's billing singletons (settings, unpaid summary), payment methods and transactions. */
+  billingPartition: (orgId: string) => k('ORG', orgId, 'BILLING'),
+  billingSettings: (orgId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: 'SETTINGS' }),
+  /** The org's unpaid invoices (one attribute each), read by getMe for pending payments. */
+  billingSummary: (orgId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: 'SUMMARY' }),
+  paymentMethod: (orgId: string, paymentMethodId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: k('PM', paymentMethodId) }),
+  paymentMethodSkPrefix: 'PM#',
+  billingTransaction: (orgId: string, createdAt: string, transactionId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: k('TXN', createdAt, transactionId) }),
+  billingTransactionSkPrefix: 'TXN#',
+  /** An invoice's partition: its header, then its lines by ticket number. */
+  invoice: (invoiceId: string) => ({ pk: k('INVOICE', invoiceId), sk: 'INVOICE' }),
+  invoicePartition: (invoiceId: string) => k('INVOICE', invoiceId),
+  invoiceLine: (invoiceId: string, ticketNumber: number, ticketId: string) => ({ pk: k('INVOICE', invoiceId), sk: k('LINE', String(ticketNumber).padStart(12, '0'), ticketId) }),
+  invoiceLineSkPrefix: 'LINE#',
+  /** gsi2 (sparse, while draft): the drafts a batch run left, to issue at its end or when it resumes. */
+  invoiceDraft: (runKey: string, createdAt: string, invoiceId: string) => ({ gsi2pk: k('INVOICES', 'DRAFT', runKey), gsi2sk: k(createdAt, invoiceId) }),
+  invoiceDraftPartition: (runKey: string) => k('INVOICES', 'DRAFT', runKey),
+  /** The seller's invoice number sequence (gapless: taken in the transaction that issues). */
+  invoiceCounter: (sellerId: string) => ({ pk: k('SELLER', sellerId), sk: 'INVOICE_COUNTER' }),
+  /** A batch run's checkpoint (resume point and counters). */
+  batchCheckpoint: (runKey: string) => ({ pk: k('BATCH', runKey), sk: 'CHECKPOINT' }),
 } as const;

@@ -1,34 +1,40 @@
 import * as z from 'zod/mini';
 import { Email, Locale, OrgRole } from '../common.ts';
-import { withMeta } from '../common.ts';
+import { text, withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
 export const MembershipView = withMeta(z.strictObject({
-    orgId: z.string(),
-    orgName: z.string(),
+    orgId: text(44),
+    orgName: text(120),
     orgKind: z.enum(['customer', 'partner']),
     role: OrgRole,
-    accessGroup: z.string(),
+    accessGroup: text(64),
     active: withMeta(z.boolean(), { description: 'The org this request acted in.' }),
   }), { id: 'Membership' });
 
 export const Me = withMeta(z.strictObject({
-    userId: z.string(),
+    userId: text(128),
     email: Email,
-    name: z.string(),
+    name: text(100),
     locale: Locale,
-    phone: z.optional(z.string()),
+    phone: z.optional(text(16)),
     emailVerified: z.boolean(),
     status: z.enum(['pending_verification', 'active', 'cancelled', 'disabled']),
     tier: withMeta(z.enum(['basic', 'limited', 'enterprise', 'partner']), { description: 'ON-5 account tier.' }),
     isStaff: z.boolean(),
-    memberships: z.array(MembershipView),
+    memberships: z.array(MembershipView).check(z.maxLength(100)),
     pendingReview: z.optional(z.strictObject({
-        reviewId: z.string(),
-        reference: z.string(),
+        reviewId: text(30),
+        reference: text(8),
         kind: z.enum(['organization', 'upgrade', 'reactivation']),
-        expectedBy: withMeta(z.string(), { description: 'When a decision is expected (manual review: 1-2 business days).' }),
+        expectedBy: withMeta(text(40), { description: 'When a decision is expected (manual review: 1-2 business days).' }),
       })),
+    pendingPayments: withMeta(z.optional(z.array(z.strictObject({
+        invoiceId: text(24),
+        number: text(20),
+        dueDate: text(10),
+        total: z.strictObject({ amountMinor: withMeta(z.int().check(z.minimum(-2_147_483_648), z.maximum(2_147_483_647)), { format: 'int32' }), currency: text(3) }),
+      })).check(z.maxLength(100))), { description: "BI-3: the active org's unpaid invoices past their due date (site admins and finance only); pay them with payInvoice." }),
   }), { id: 'Me' });
 
 export const getMe = defineRoute({
@@ -56,7 +62,7 @@ export const requestEmailChange = defineRoute({
   responses: {
     202: {
       description: 'A code is on its way to the new address.',
-      schema: withMeta(z.strictObject({ status: z.literal('verification_pending'), message: z.string() }), { id: 'EmailChangePending' }),
+      schema: withMeta(z.strictObject({ status: z.literal('verification_pending'), message: text(1024) }), { id: 'EmailChangePending' }),
     },
   },
   lambda: { uses: ['table:write', 'outbox'] },

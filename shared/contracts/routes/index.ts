@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../route.ts';
 import { accountRoutes } from './account.ts';
+import { billingRoutes } from './billing.ts';
 import { deskRoutes } from './desk.ts';
 import { identityRoutes } from './identity.ts';
 import { onboardingRoutes } from './onboarding.ts';
@@ -11,4 +12,4 @@ import { systemRoutes } from './system.ts';
  * all iterate over this list, so a route added here is deployed, served, documented and tested, and a
  * route missing from any of them fails `npm test`.
  */
-export const routes: readonly RouteSpec[] = [...systemRoutes, ...identityRoutes, ...onboardingRoutes, ...reviewRoutes, ...deskRoutes, ...accountRoutes];
+export const routes: readonly RouteSpec[] = [...systemRoutes, ...identityRoutes, ...onboardingRoutes, ...reviewRoutes, ...deskRoutes, ...accountRoutes, ...billingRoutes];

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { CountryCode, Email, Locale, OrgId, OrgRole, Password, PersonName, Phone, PostalAddress } from '../common.ts';
-import { withMeta } from '../common.ts';
+import { text, withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-const VerificationPending = withMeta(z.strictObject({ status: z.literal('verification_pending'), message: z.string() }), { id: 'VerificationPending', description: 'The same answer for every address: it never says whether an account exists.' });
+const VerificationPending = withMeta(z.strictObject({ status: z.literal('verification_pending'), message: text(1024) }), { id: 'VerificationPending', description: 'The same answer for every address: it never says whether an account exists.' });
 
 export const signUp = defineRoute({
   operationId: 'signUp',
@@ -59,12 +59,12 @@ export const verifySignupCode = defineRoute({
   lambda: { uses: ['table:write', 'outbox', 'users'], dataFiles: ['email-domain-lists'] },
 });
 
-const OrgRef = withMeta(z.strictObject({ orgId: z.string(), orgName: z.string() }), { id: 'OrgRef' });
+const OrgRef = withMeta(z.strictObject({ orgId: text(44), orgName: text(120) }), { id: 'OrgRef' });
 
 const RegistrationOutcome = withMeta(z.discriminatedUnion('status', [
     z.strictObject({
       status: z.literal('joined'),
-      organization: z.strictObject({ orgId: z.string(), orgName: z.string(), role: OrgRole, accessGroup: z.string() }),
+      organization: z.strictObject({ orgId: text(44), orgName: text(120), role: OrgRole, accessGroup: text(64) }),
     }),
     z.strictObject({ status: z.literal('choose_organization'), candidates: z.array(OrgRef).check(z.maxLength(50)) }),
     z.strictObject({ status: z.literal('organization_unknown') }),
@@ -117,9 +117,9 @@ export const OnboardingStatus = withMeta(z.strictObject({
     step: z.enum(['register', 'choose_organization', 'submit_organization', 'pending_review', 'complete', 'basic_only']),
     tier: z.enum(['basic', 'limited', 'enterprise', 'partner']),
     emailVerified: z.boolean(),
-    registration: z.optional(z.extend(RegistrationDetails, { submittedAt: z.string() })),
+    registration: z.optional(z.extend(RegistrationDetails, { submittedAt: text(40) })),
     candidates: z.optional(z.array(OrgRef).check(z.maxLength(50))),
-    pendingReview: z.optional(z.strictObject({ reviewId: z.string(), reference: z.string(), kind: z.enum(['organization', 'upgrade', 'reactivation']), expectedBy: z.string() })),
+    pendingReview: z.optional(z.strictObject({ reviewId: text(30), reference: text(8), kind: z.enum(['organization', 'upgrade', 'reactivation']), expectedBy: text(40) })),
   }), { id: 'OnboardingStatus' });
 
 export const getOnboardingStatus = defineRoute({
@@ -151,7 +151,7 @@ export const requestPasswordReset = defineRoute({
   responses: {
     202: {
       description: 'A reset code is on its way, if the address has an account.',
-      schema: withMeta(z.strictObject({ status: z.literal('reset_requested'), message: z.string() }), { id: 'PasswordResetRequested' }),
+      schema: withMeta(z.strictObject({ status: z.literal('reset_requested'), message: text(1024) }), { id: 'PasswordResetRequested' }),
     },
   },
   lambda: { uses: ['table:write', 'users'] },

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { CONTACT_METHODS, DECISIONS, REVIEW_KINDS, REVIEW_STATUSES } from '#shared/domain/reviews/model.ts';
-import { CountryCode, Cursor, Email, Locale, PageLimit, Phone, PostalAddress, page, withMeta } from '../common.ts';
+import { CountryCode, Cursor, Email, Locale, PageLimit, Phone, PostalAddress, UtcDateTime, page, text, withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
 export const ReviewKind = withMeta(z.enum(REVIEW_KINDS), { id: 'ReviewKind', description: 'organization (ON-4), upgrade (ON-6) or reactivation (BI-5).' });
@@ -23,8 +23,8 @@ const ReviewReceipt = withMeta(
     reference: Reference,
     kind: ReviewKind,
     status: z.literal('pending'),
-    submittedAt: z.iso.datetime(),
-    expectedBy: withMeta(z.iso.datetime(), { description: 'Two business days after submission (weekends skipped, UTC).' }),
+    submittedAt: UtcDateTime,
+    expectedBy: withMeta(UtcDateTime, { description: 'Two business days after submission (weekends skipped, UTC).' }),
   }),
   { id: 'ReviewReceipt' },
 );
@@ -108,55 +108,55 @@ export const requestAccountUpgrade = defineRoute({
   lambda: { uses: ['table:write', 'outbox', 'workflow'] },
 });
 
-const Staff = z.strictObject({ userId: z.string(), email: Email });
+const Staff = z.strictObject({ userId: text(128), email: Email });
 
 export const ReviewView = withMeta(
   z.strictObject({
     reviewId: ReviewId,
-    reference: z.string(),
+    reference: text(8),
     kind: ReviewKind,
     status: z.enum(REVIEW_STATUSES),
-    applicant: z.strictObject({ userId: z.string(), email: Email, name: z.string(), locale: Locale }),
-    submittedAt: z.iso.datetime(),
-    dueBy: withMeta(z.iso.datetime(), { description: 'Two business days after submission; reviewers are reminded then.' }),
-    expiresAt: withMeta(z.iso.datetime(), { description: 'Undecided reviews expire 14 days after submission.' }),
+    applicant: z.strictObject({ userId: text(128), email: Email, name: text(100), locale: Locale }),
+    submittedAt: UtcDateTime,
+    dueBy: withMeta(UtcDateTime, { description: 'Two business days after submission; reviewers are reminded then.' }),
+    expiresAt: withMeta(UtcDateTime, { description: 'Undecided reviews expire 14 days after submission.' }),
     ageHours: withMeta(z.number(), { description: 'Hours since submission.' }),
     overdue: withMeta(z.boolean(), { description: 'Still pending after `dueBy`.' }),
-    remindedAt: z.optional(z.iso.datetime()),
+    remindedAt: z.optional(UtcDateTime),
     organization: z.optional(
       z.strictObject({
-        name: z.string(),
+        name: text(120),
         address: PostalAddress,
         country: CountryCode,
-        domain: z.string(),
+        domain: text(253),
         orgKind: z.enum(['customer', 'partner']),
-        serviceTag: z.optional(z.string()),
-        serialNumber: z.optional(z.string()),
+        serviceTag: z.optional(text(12)),
+        serialNumber: z.optional(text(40)),
       }),
     ),
     upgrade: z.optional(
       z.strictObject({
-        phone: z.string(),
+        phone: text(16),
         preferredContact: z.enum(CONTACT_METHODS),
-        targetUrl: z.string(),
-        intent: z.string(),
-        serviceTag: z.optional(z.string()),
-        serialNumber: z.optional(z.string()),
-        companyName: z.string(),
+        targetUrl: text(2048),
+        intent: text(2000),
+        serviceTag: z.optional(text(12)),
+        serialNumber: z.optional(text(40)),
+        companyName: text(120),
         equipmentSiteAddress: PostalAddress,
       }),
     ),
-    reactivation: z.optional(z.strictObject({ orgName: z.string(), note: z.optional(z.string()) })),
-    decision: z.optional(z.strictObject({ decision: z.enum(DECISIONS), reason: z.optional(z.string()), decidedBy: Staff, decidedAt: z.iso.datetime() })),
+    reactivation: z.optional(z.strictObject({ orgName: text(120), note: z.optional(text(1000)) })),
+    decision: z.optional(z.strictObject({ decision: z.enum(DECISIONS), reason: z.optional(text(1000)), decidedBy: Staff, decidedAt: UtcDateTime })),
     outcome: z.optional(
       z.strictObject({
         result: z.enum(['approved', 'rejected', 'expired']),
-        orgId: z.optional(z.string()),
-        orgName: z.optional(z.string()),
+        orgId: z.optional(text(44)),
+        orgName: z.optional(text(120)),
         tier: z.optional(z.enum(['basic', 'limited', 'enterprise', 'partner'])),
-        reason: z.optional(z.string()),
+        reason: z.optional(text(1000)),
         automatic: z.optional(z.boolean()),
-        appliedAt: z.iso.datetime(),
+        appliedAt: UtcDateTime,
       }),
     ),
   }),

@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
-import { withMeta } from '../common.ts';
+import { UtcDateTime, text, withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
 export const Health = withMeta(z.strictObject({
     status: z.literal('ok'),
-    service: z.string(),
-    stage: z.string(),
-    version: z.string(),
-    time: z.iso.datetime(),
+    service: text(64),
+    stage: text(32),
+    version: text(64),
+    time: UtcDateTime,
   }), { id: 'Health' });
 
 export const getHealth = defineRoute({

@@ -8,7 +8,8 @@ import { type BookStore, RefusedWriteError } from './ports.ts';
 
 /**
  * AC-3: the org's address book (shared by its members; the roles that order maintain it) and each user's
- * express checkout profiles (an address of the book plus a payment method token reference from billing).
+ * express checkout profiles (an address of the book plus one of the org's payment methods, `pm_…` from
+ * billing's addPaymentMethod).
  * An address used by a checkout profile cannot be deleted (409): the profile's reference is recorded on the
  * address in the transaction that creates the profile.
  */
@@ -119,6 +120,9 @@ export async function createCheckoutProfile(
     return out.response.body as typeof view;
   } catch (e) {
     if (e instanceof RefusedWriteError && e.reason === 'address_missing') throw addressNotFound('body.addressId');
+    if (e instanceof RefusedWriteError && e.reason === 'payment_method_missing') {
+      throw new NotFoundError('payment_method_not_found', "No such card on file: add it with addPaymentMethod (the org's payment methods).", 'body.paymentMethodToken');
+    }
     throw e;
   }
 }

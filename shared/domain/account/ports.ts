@@ -37,6 +37,7 @@ export class RefusedWriteError extends Error {
       | 'missing'
       | 'org_missing'
       | 'address_missing'
+      | 'payment_method_missing'
       | 'address_in_use'
       | 'already_member'
       | 'invitation_gone'

@@ -53,10 +53,12 @@ const GENERIC = /^[A-Z0-9][A-Z0-9 -]{1,9}$/i;
 
 /** Why a postal code is not valid for a country, or undefined when it is. */
 export function postalCodeProblem(country: string, postalCode: string | undefined): string | undefined {
+  // Runs as a schema refinement, also on input whose fields already failed their own checks: assume no types.
+  if (typeof country !== 'string' || (postalCode !== undefined && typeof postalCode !== 'string')) return undefined;
   const code = postalCode?.trim() ?? '';
   if (NO_POSTAL_CODE.has(country)) return code === '' ? undefined : `addresses in ${country} have no postal code`;
   if (code === '') return `a postal code is required for ${country}`;
-  const rule = POSTAL_CODES[country] ?? GENERIC;
+  const rule = (Object.hasOwn(POSTAL_CODES, country) ? POSTAL_CODES[country] : undefined) ?? GENERIC;
   return rule.test(code) ? undefined : `not a valid postal code for ${country}`;
 }
 

@@ -248,6 +248,22 @@ export async function markTicketBilled(
 }
 
 /**
+ * The same Ready to bill -> Billed change as markTicketBilled, built without reading the ticket (from what
+ * an invoice line recorded), so that paying an invoice moves all its tickets in a few transactions.
+ */
+export function billedChange(t: Pick<Ticket, 'orgId' | 'ticketId' | 'createdAt' | 'requester' | 'reference'>, at: string, note: string | undefined): TicketChange {
+  return {
+    orgId: t.orgId,
+    ticketId: t.ticketId,
+    createdAt: t.createdAt,
+    expect: { status: 'ready_to_bill' },
+    set: { status: 'billed', updatedAt: at },
+    history: { at, from: 'ready_to_bill', to: 'billed', by: { role: 'system', name: 'Billing' }, ...(note !== undefined ? { note } : {}) },
+    email: statusEmail(t, 'ready_to_bill', 'billed', note),
+  };
+}
+
+/**
  * Staff set the intake capacity. Raising it lets queued tickets in, oldest first, in the same transaction
  * (up to MAX_PROMOTIONS_PER_WRITE per call; a ticket leaving Review or another call moves the rest).
  */

@@ -18,7 +18,8 @@ import {
   InvitationEntity,
 } from '../entities/account.ts';
 import { MembershipEntity, OrgEntity, UserEntity } from '../entities/identity.ts';
-import { type CancellationReason, type WriteTransaction, cancellationReasons, writeIdempotently } from '../idempotent-write.ts';
+import { type CancellationReason, type WriteTransaction, cancellationReasons, rawWrite, writeIdempotently } from '../idempotent-write.ts';
+import { keys } from '../keys.ts';
 import { table } from '../table.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -98,7 +99,7 @@ export const createAddress: BookStore['createAddress'] = (entry, idempotency, re
     entityExists,
   );
 
-/** P57 create a checkout profile and record it on its address (which must exist). */
+/** P57 create a checkout profile and record it on its address (which must exist); its payment method must be one of the org's (P74). */
 export const createCheckoutProfile: BookStore['createCheckoutProfile'] = (profile, idempotency, response, now) =>
   writeIdempotently(
     idempotency,
@@ -108,11 +109,16 @@ export const createCheckoutProfile: BookStore['createCheckoutProfile'] = (profil
       AddressEntity.build(UpdateTransaction)
         .item({ orgId: profile.orgId, addressId: profile.addressId, usedBy: $add(new Set([profile.profileId])) })
         .options({ condition: { attr: 'addressId', exists: true } }),
+      // The payment method is one of the org's cards on file (billing, P74).
+      rawWrite({
+        ConditionCheck: { TableName: table().getName(), Key: keys.paymentMethod(profile.orgId, profile.paymentMethodToken), ConditionExpression: 'attribute_exists(pk)' },
+      }),
     ],
     now,
     (reasons) => {
       entityExists(reasons);
       if (failed(reasons[1])) throw new RefusedWriteError('address_missing');
+      if (failed(reasons[2])) throw new RefusedWriteError('payment_method_missing');
     },
   );
 

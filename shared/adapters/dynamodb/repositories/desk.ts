@@ -1,5 +1,3 @@
-import { randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FormattedItem } from 'dynamodb-toolbox/entity';
 import type { Condition } from 'dynamodb-toolbox/entity/actions/parseCondition';
 import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet';
@@ -18,7 +16,6 @@ import { type DeskChanges, type DeskStore, StaleWriteError, type TicketEmail } f
 import { MAX_ATTACHMENTS_PER_TICKET } from '#shared/domain/desk/rules.ts';
 import { summaryOf } from '#shared/domain/desk/views.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
-import { IdempotencyConflictError } from '#shared/domain/errors.ts';
 import type { IdempotencyContext, StoredResponse } from '#shared/domain/shared/idempotency.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
 import {
@@ -35,6 +32,7 @@ import { type CancellationReason, type WriteTransaction, cancellationReasons, wr
 import { keys } from '../keys.ts';
 import { table } from '../table.ts';
 import { outboxPut } from './outbox.ts';
+import { withContentionRetry } from '../contention.ts';
 
 /**
  * The partner service desk's items (docs/data-model.md, P9-P19). Every method is one DynamoDB call, except
@@ -86,30 +84,6 @@ const defaultSettings = (orgId: string): DeskSettings => ({ orgId, visibility: '
 
 // ---------------------------------------------------------------------------------------------------------
 // Writes
-
-function isContention(e: unknown): boolean {
-  const name = (e as { name?: string } | undefined)?.name;
-  if (name === 'TransactionConflictException') return true;
-  if (e instanceof IdempotencyConflictError && e.code === 'request_in_progress') return true;
-  return cancellationReasons(e)?.some((r) => r.Code === 'TransactionConflict') ?? false;
-}
-
-/**
- * Every ticket creation and every ticket leaving Review writes the one intake item: under a burst their
- * transactions collide (TransactionConflict) and are retried with jittered exponential backoff. An in-flight
- * twin of an idempotent request is retried the same way, until it has committed and replays.
- */
-async function withContentionRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (attempt >= 8 || !isContention(e)) throw e;
-      const base = Math.min(20 * 2 ** attempt, 1000);
-      await sleep(base / 2 + randomInt(0, base / 2 + 1));
-    }
-  }
-}
 
 /** Thrown inside a write to restart it without the emails of recipients who opted out. */
 class OptedOut extends Error {

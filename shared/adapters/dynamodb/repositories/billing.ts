@@ -1,0 +1,520 @@
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ENV, requireEnv } from '#shared/config/env.ts';
+import type { BillableTicket, BillingSettings, BillingTransaction, Invoice, InvoiceLine, OrgBilling, PaymentMethod, PostalLines, UnpaidInvoice } from '#shared/domain/billing/model.ts';
+import { defaultBillingSettings } from '#shared/domain/billing/model.ts';
+import type { AddLineOutcome, BatchCheckpoint, BillingBatchStore, BillingStore, InvoiceListEntry } from '#shared/domain/billing/ports.ts';
+import type { AccountStatusStore } from '#shared/domain/billing/lifecycle.ts';
+import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
+import type { Page } from '#shared/domain/desk/model.ts';
+import { systemClock, systemIds } from '#shared/lib/ids.ts';
+import { documentClient } from '../client.ts';
+import { cancellationReasons, rawWrite, writeIdempotently } from '../idempotent-write.ts';
+import { keys } from '../keys.ts';
+import { TABLE_KEYS } from '../table-def.ts';
+import { outboxPut } from './outbox.ts';
+import { withContentionRetry } from '../contention.ts';
+import { dynamoPrincipalStore } from './principals.ts';
+import { unpaidInvoices } from './billing-summary.ts';
+
+/**
+ * Billing's items (docs/data-model.md P66, P70-P82) as plain DocumentClient commands. Writes that must hold
+ * together (a line with its ticket's invoice reference; issuing with the invoice number, the org's list
+ * entry, the unpaid summary and the emails; a payment with its transaction and idempotency record) are one
+ * TransactWriteItems each. Contention between concurrent batch runs (TransactionConflict) is retried with
+ * jittered backoff.
+ */
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const ET = TABLE_KEYS.entityType;
+const STORAGE = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', ET, TABLE_KEYS.ttl];
+const tableName = () => requireEnv(ENV.tableName);
+const send = <T = Item>(command: object): Promise<T> => (documentClient() as unknown as { send(c: object): Promise<T> }).send(command);
+
+function strip<T>(item: Item): T {
+  const out: Item = { ...item };
+  for (const a of STORAGE) delete out[a];
+  return out as T;
+}
+
+const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+const codes = (e: unknown) => cancellationReasons(e)?.map((r) => r.Code);
+/** Concurrent batch runs meet on the same invoice and counter: their transactions are retried. */
+const retryContention = <T>(fn: () => Promise<T>) => withContentionRetry(fn, 10);
+
+const raw = (item: TransactItem) => rawWrite(item as Record<string, unknown>);
+
+/** The outbox item of an email as a raw TransactItem (the same item outboxPut writes). */
+function outboxItem(email: EmailRequest, sealer: Sealer): TransactItem {
+  const { ToolboxItem: _t, ...params } = outboxPut(email, { sealer, ids: systemIds, clock: systemClock }).params() as TransactItem & { ToolboxItem?: unknown };
+  return params;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Mapping
+
+function ticketOf(it: Item): BillableTicket {
+  const history = (it.history as { to: string; at: string }[] | undefined) ?? [];
+  const ready = [...history].reverse().find((h) => h.to === 'ready_to_bill');
+  return {
+    orgId: it.orgId as string,
+    ticketId: it.ticketId as string,
+    number: it.number as number,
+    reference: it.reference as string,
+    internalReference: it.internalReference as string | undefined,
+    createdAt: it.createdAt as string,
+    readyAt: ready?.at ?? (it.updatedAt as string),
+    shipDate: it.shipDate as string | undefined,
+    deviceModel: it.deviceModel as string | undefined,
+    serialNumbers: it.serialNumbers as string[] | undefined,
+    deliveryAddress: it.deliveryAddress as BillableTicket['deliveryAddress'],
+    requester: it.requester as BillableTicket['requester'],
+    invoiceId: it.invoiceId as string | undefined,
+  };
+}
+
+function settingsOf(orgId: string, it: Item | undefined): BillingSettings {
+  if (!it) return defaultBillingSettings(orgId);
+  const s = strip<BillingSettings>(it);
+  return { ...defaultBillingSettings(orgId), ...s };
+}
+
+function entryOf(it: Item): InvoiceListEntry {
+  return {
+    invoiceId: it.invoiceId as string,
+    invoiceNumber: it.invoiceNumber as string,
+    issuedAt: it.issuedAt as string,
+    dueDate: it.dueDate as string,
+    status: it.status as 'issued' | 'paid',
+    currency: it.currency as string,
+    totalMinor: it.totalMinor as number,
+    period: (it.period as string) ?? '',
+    ticketReferences: (it.ticketReferences as string[]) ?? [],
+  };
+}
+
+const unpaidAttr = (invoiceId: string) => `unpaid_${invoiceId}`;
+
+// ---------------------------------------------------------------------------------------------------------
+// Reads and writes shared by the batch and the routes
+
+/** P70 + org profile + org details in one BatchGetItem. */
+export async function orgBilling(orgId: string): Promise<OrgBilling | undefined> {
+  const out = await send<{ Responses?: Record<string, Item[]> }>(
+    new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: [keys.org(orgId), keys.orgDetails(orgId), keys.billingSettings(orgId)], ConsistentRead: true } } }),
+  );
+  const items = out.Responses?.[tableName()] ?? [];
+  const bySk = (pk: string, sk: string) => items.find((i) => i.pk === pk && i.sk === sk);
+  const org = bySk(keys.org(orgId).pk, 'PROFILE');
+  if (!org) return undefined;
+  const details = bySk(keys.orgDetails(orgId).pk, 'DETAILS');
+  const a = details?.address as Omit<PostalLines, 'name'> | undefined;
+  return {
+    orgId,
+    orgName: org.name as string,
+    country: org.country as string,
+    ...(a ? { address: { name: org.name as string, ...a, country: a.country ?? (org.country as string) } } : {}),
+    settings: settingsOf(orgId, bySk(keys.billingSettings(orgId).pk, 'SETTINGS')),
+  };
+}
+
+export async function getSettings(orgId: string): Promise<BillingSettings | undefined> {
+  const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.billingSettings(orgId), ConsistentRead: true }));
+  return Item ? settingsOf(orgId, Item) : undefined;
+}
+
+export async function putSettings(settings: BillingSettings): Promise<void> {
+  await send(new PutCommand({ TableName: tableName(), Item: { ...keys.billingSettings(settings.orgId), [ET]: 'BillingSettings', ...settings } }));
+}
+
+export async function getInvoice(invoiceId: string): Promise<Invoice | undefined> {
+  const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.invoice(invoiceId), ConsistentRead: true }));
+  return Item ? strip<Invoice>(Item) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The batch (BI-2)
+
+export const billingBatchStore = (mail: { sealer: Sealer }): BillingBatchStore => ({
+  async readyToBillPage(limit, after) {
+    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': keys.ticketsByStatusPartition('ready_to_bill') },
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    return { items: (out.Items ?? []).map(ticketOf), lastKey: out.LastEvaluatedKey };
+  },
+
+  async getCheckpoint(runKey) {
+    const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.batchCheckpoint(runKey), ConsistentRead: true }));
+    return Item ? strip<BatchCheckpoint>(Item) : undefined;
+  },
+
+  async saveCheckpoint(cp) {
+    const { lastKey, ...rest } = cp;
+    await send(new PutCommand({ TableName: tableName(), Item: { ...keys.batchCheckpoint(cp.runKey), [ET]: 'BatchCheckpoint', ...rest, ...(lastKey ? { lastKey } : {}) } }));
+  },
+
+  orgBilling,
+  getInvoice,
+  putSettings,
+
+  async createDraft(invoice) {
+    try {
+      await send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...keys.invoice(invoice.invoiceId), ...keys.invoiceDraft(invoice.runKey, invoice.createdAt, invoice.invoiceId), [ET]: 'Invoice', ...invoice },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  },
+
+  async addLine(line: InvoiceLine, ticket: BillableTicket): Promise<AddLineOutcome> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.invoiceLine(line.invoiceId, line.ticketNumber, line.ticketId), [ET]: 'InvoiceLine', ...line },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.ticket(ticket.orgId, ticket.ticketId),
+          UpdateExpression: 'SET invoiceId = :inv',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(invoiceId) AND #status = :rtb',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inv': line.invoiceId, ':rtb': 'ready_to_bill' },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.invoice(line.invoiceId),
+          UpdateExpression: 'SET netMinor = netMinor + :net, lineCount = lineCount + :one, ticketIds = list_append(ticketIds, :ids), ticketReferences = list_append(ticketReferences, :refs)',
+          ConditionExpression: '#status = :draft',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':net': line.netMinor, ':one': 1, ':ids': [line.ticketId], ':refs': [line.reference], ':draft': 'draft' },
+        },
+      },
+    ];
+    try {
+      await retryContention(() => send(new TransactWriteCommand({ TransactItems: items })));
+      return 'added';
+    } catch (e) {
+      const c = codes(e);
+      if (!c) throw e;
+      if (c[2] === 'ConditionalCheckFailed') return 'invoice_closed';
+      if (c[0] === 'ConditionalCheckFailed' || c[1] === 'ConditionalCheckFailed') return 'already_invoiced';
+      throw e;
+    }
+  },
+
+  async draftsOfRun(runKey, limit, after) {
+    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': keys.invoiceDraftPartition(runKey) },
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => strip<Invoice>(i)), lastKey: out.LastEvaluatedKey };
+  },
+
+  async issue(write, sellerId) {
+    for (let attempt = 1; ; attempt++) {
+      const { Item: counter } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.invoiceCounter(sellerId), ConsistentRead: true }));
+      const prev = (counter?.seq as number | undefined) ?? 0;
+      const { invoice, emails } = write(prev + 1);
+      const draft = await getInvoice(invoice.invoiceId);
+      if (!draft || draft.status !== 'draft') return { issued: false };
+      if (draft.lineCount !== invoice.lineCount) return { issued: false, invoice: draft };
+      const unpaid: UnpaidInvoice = { invoiceId: invoice.invoiceId, number: invoice.number as string, dueDate: invoice.dueDate as string, totalMinor: invoice.totalMinor as number, currency: invoice.currency };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...keys.invoiceCounter(sellerId), [ET]: 'InvoiceCounter', sellerId, seq: prev + 1 },
+            ConditionExpression: prev === 0 ? 'attribute_not_exists(pk)' : 'seq = :prev',
+            ...(prev === 0 ? {} : { ExpressionAttributeValues: { ':prev': prev } }),
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...keys.invoice(invoice.invoiceId), [ET]: 'Invoice', ...invoice },
+            ConditionExpression: '#status = :draft AND lineCount = :lc',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':draft': 'draft', ':lc': invoice.lineCount },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: {
+              ...keys.invoiceReportEntry(invoice.orgId, invoice.issuedAt as string, invoice.invoiceId),
+              [ET]: 'InvoiceEntry',
+              orgId: invoice.orgId,
+              invoiceId: invoice.invoiceId,
+              invoiceNumber: invoice.number,
+              issuedAt: invoice.issuedAt,
+              dueDate: invoice.dueDate,
+              status: 'issued',
+              currency: invoice.currency,
+              totalMinor: invoice.totalMinor,
+              period: invoice.period,
+              ticketReferences: invoice.ticketReferences,
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.billingSummary(invoice.orgId),
+            UpdateExpression: 'SET #u = :u, orgId = :o, #et = :et',
+            ExpressionAttributeNames: { '#u': unpaidAttr(invoice.invoiceId), '#et': ET },
+            ExpressionAttributeValues: { ':u': unpaid, ':o': invoice.orgId, ':et': 'BillingSummary' },
+          },
+        },
+        ...emails.map((e) => outboxItem(e, mail.sealer)),
+      ];
+      try {
+        await retryContention(() => send(new TransactWriteCommand({ TransactItems: items })));
+        return { issued: true, invoice };
+      } catch (e) {
+        const c = codes(e);
+        if (!c) throw e;
+        if (c[1] === 'ConditionalCheckFailed') {
+          const now = await getInvoice(invoice.invoiceId);
+          if (!now || now.status !== 'draft') return { issued: false };
+          // lines were added meanwhile: the caller issues again from a fresh read
+          return { issued: false, invoice: now };
+        }
+        if (c[0] === 'ConditionalCheckFailed' && attempt < 20) {
+          await sleep(randomInt(5, 40));
+          continue;
+        }
+        throw e;
+      }
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The routes (BI-1, BI-3, SD-5)
+
+export const billingStore = (): BillingStore => ({
+  getInvoice,
+  orgBilling,
+  putSettings,
+  getSettings,
+
+  async listInvoices(orgId, status, limit, after) {
+    const filter = status === 'paid' ? { FilterExpression: '#s = :paid' } : status === 'unpaid' ? { FilterExpression: '#s <> :paid' } : {};
+    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
+        ...filter,
+        ...(status ? { ExpressionAttributeNames: { '#s': 'status' } } : {}),
+        ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':inv': 'INVOICE#', ...(status ? { ':paid': 'paid' } : {}) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    return { items: (out.Items ?? []).map(entryOf), lastKey: out.LastEvaluatedKey };
+  },
+
+  async invoiceWithLines(invoiceId) {
+    let invoice: Invoice | undefined;
+    const lines: InvoiceLine[] = [];
+    let after: Item | undefined;
+    do {
+      const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.invoicePartition(invoiceId) },
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      for (const it of out.Items ?? []) {
+        if (it.sk === 'INVOICE') invoice = strip<Invoice>(it);
+        else lines.push(strip<InvoiceLine>(it));
+      }
+      after = out.LastEvaluatedKey;
+    } while (after);
+    return invoice ? { invoice, lines } : undefined;
+  },
+
+  async setPdfKey(invoiceId, key) {
+    await send(
+      new UpdateCommand({ TableName: tableName(), Key: keys.invoice(invoiceId), UpdateExpression: 'SET pdfKey = :k', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':k': key } }),
+    );
+  },
+
+  async listTransactions(orgId, limit, after) {
+    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+        ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':t': keys.billingTransactionSkPrefix },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => strip<BillingTransaction>(i)), lastKey: out.LastEvaluatedKey };
+  },
+
+  async listPaymentMethods(orgId) {
+    const out = await send<{ Items?: Item[] }>(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pm)',
+        ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':pm': keys.paymentMethodSkPrefix },
+        Limit: 50,
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip<PaymentMethod>(i));
+  },
+
+  async getPaymentMethod(orgId, paymentMethodId) {
+    const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.paymentMethod(orgId, paymentMethodId), ConsistentRead: true }));
+    return Item ? strip<PaymentMethod>(Item) : undefined;
+  },
+
+  async addPaymentMethod(pm, idempotency, response, now) {
+    return writeIdempotently(idempotency, response, [raw({ Put: { TableName: tableName(), Item: { ...keys.paymentMethod(pm.orgId, pm.paymentMethodId), [ET]: 'PaymentMethod', ...pm }, ConditionExpression: 'attribute_not_exists(pk)' } })], now);
+  },
+
+  async claimPayment(invoiceId, attemptId, now, until) {
+    try {
+      await send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.invoice(invoiceId),
+          UpdateExpression: 'SET paymentAttempt = :a, paymentLeaseUntil = :until',
+          ConditionExpression: '#s = :issued AND (attribute_not_exists(paymentLeaseUntil) OR paymentLeaseUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':a': attemptId, ':until': until.toISOString(), ':now': now.toISOString(), ':issued': 'issued' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'claimed';
+    } catch (e) {
+      const err = e as { name?: string; Item?: Item };
+      if (err.name !== 'ConditionalCheckFailedException') throw e;
+      return err.Item?.status === 'paid' ? 'paid' : 'in_progress';
+    }
+  },
+
+  async releasePayment(invoiceId, attemptId) {
+    try {
+      await send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.invoice(invoiceId),
+          UpdateExpression: 'REMOVE paymentAttempt, paymentLeaseUntil',
+          ConditionExpression: 'paymentAttempt = :a',
+          ExpressionAttributeValues: { ':a': attemptId },
+        }),
+      );
+    } catch (e) {
+      // Not ours any more (expired and taken by another attempt): nothing to give back.
+      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+    }
+  },
+
+  async recordPayment(invoice, txn, attemptId, idempotency, response, now) {
+    return writeIdempotently(
+      idempotency,
+      response,
+      [
+        raw({
+          Update: {
+            TableName: tableName(),
+            Key: keys.invoice(invoice.invoiceId),
+            UpdateExpression: 'SET #s = :paid, paidAt = :at, paymentId = :txn REMOVE paymentAttempt, paymentLeaseUntil',
+            ConditionExpression: '#s = :issued AND paymentAttempt = :a',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':paid': 'paid', ':issued': 'issued', ':at': txn.createdAt, ':txn': txn.transactionId, ':a': attemptId },
+          },
+        }),
+        raw({
+          Update: {
+            TableName: tableName(),
+            Key: keys.invoiceReportEntry(invoice.orgId, invoice.issuedAt as string, invoice.invoiceId),
+            UpdateExpression: 'SET #s = :paid, paidAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':paid': 'paid', ':at': txn.createdAt },
+          },
+        }),
+        raw({ Put: { TableName: tableName(), Item: { ...keys.billingTransaction(txn.orgId, txn.createdAt, txn.transactionId), [ET]: 'BillingTransaction', ...txn } } }),
+        raw({ Update: { TableName: tableName(), Key: keys.billingSummary(invoice.orgId), UpdateExpression: 'REMOVE #u', ExpressionAttributeNames: { '#u': unpaidAttr(invoice.invoiceId) } } }),
+      ],
+      now,
+    );
+  },
+
+  async findIdempotent(ctx) {
+    const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.idempotency(ctx.scope, ctx.key), ConsistentRead: true }));
+    if (!Item || Item.fingerprint !== ctx.fingerprint) return undefined;
+    return { status: Item.status as number, body: Item.body };
+  },
+
+  unpaidInvoices,
+});
+
+export type { Page };
+
+// ---------------------------------------------------------------------------------------------------------
+// BI-5 account lifecycle
+
+/** P82: the profile's status, conditional on its current one, with its email in the same transaction. */
+export const accountStatusStore = (mail: { sealer: () => Promise<Sealer> }): AccountStatusStore => ({
+  async setStatus(userId, from, to, at, email) {
+    const values: Record<string, unknown> = { ':to': to, ':at': at };
+    from.forEach((f, i) => (values[`:f${i}`] = f));
+    const update: TransactItem = {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        UpdateExpression: 'SET #s = :to, updatedAt = :at',
+        ConditionExpression: `attribute_exists(pk) AND #s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: values,
+      },
+    };
+    try {
+      await send(new TransactWriteCommand({ TransactItems: [update, ...(email ? [outboxItem(email, await mail.sealer())] : [])] }));
+      return true;
+    } catch (e) {
+      if (codes(e)?.[0] === 'ConditionalCheckFailed') return false;
+      throw e;
+    }
+  },
+  load: (userId) => dynamoPrincipalStore.load(userId) as ReturnType<AccountStatusStore['load']>,
+});

@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '#shared/lib/ids.ts';
+import type { EmailRequest } from '../email/ports.ts';
+import { type BillableTicket, type Invoice, type InvoiceLine, type OrgBilling, SELLER, unitPriceOf } from './model.ts';
+import { formatMoney, rateFor, totalsOf, vatTreatment } from './money.ts';
+import { type BatchTarget, type Period, localDate, parseTarget, periodOf } from './period.ts';
+import type { BatchCheckpoint, BillingBatchStore, VatRegistry } from './ports.ts';
+import { recheckVat } from './vat.ts';
+
+/**
+ * BI-2 scheduled invoice batches. One entry point for the Lambda handler (EventBridge Scheduler), the
+ * local script (`npm run invoice-batch`) and the bench:
+ *
+ * - it pages through the tickets in Ready to bill on the status index (Query + ExclusiveStartKey, never a
+ *   Scan, one page in memory at a time), keeping those of orgs billed in this run's mode that reached Ready
+ *   to bill before the period's end;
+ * - invoice ids are deterministic: per-order orgs get one invoice per order (ticket), quarterly orgs one per
+ *   org and quarter; the draft header is a conditional put, each line is written in one transaction with the
+ *   ticket's invoice reference (conditional on the ticket having none) and the header's running net, so a
+ *   second run - sequential or concurrent - adds nothing twice;
+ * - issuing takes the seller's next invoice number and flips the draft in one transaction (conditional on
+ *   both), so numbers have no gaps and an invoice is issued (and emailed) once;
+ * - after every page a checkpoint (last evaluated key and counters) is saved: a run that died continues
+ *   where it stopped; the drafts it left are found on a sparse index and issued at the end.
+ * Cost is linear: per ticket one line transaction (+ a draft put and an issue for per-order orgs), per org
+ * one settings read and one VAT check, per page one checkpoint write.
+ */
+
+export interface BatchInput {
+  date?: string | undefined;
+  period?: string | undefined;
+  /** Restrict the run to these orgs (re-running one org's batch; tests). */
+  orgIds?: readonly string[] | undefined;
+  /** Tickets per page read (default 100). */
+  pageSize?: number | undefined;
+}
+
+export interface BatchDeps {
+  store: BillingBatchStore;
+  vat: VatRegistry;
+  clock: Clock;
+  /** The vendor's billing time zone (stage config). */
+  timeZone: string;
+  /** The portal's invoices page, linked from the email. */
+  invoicesUrl?: string | undefined;
+}
+
+export interface BatchProgress {
+  runKey: string;
+  phase: 'lines' | 'issue' | 'done';
+  pages: number;
+  ticketsSeen: number;
+  linesAdded: number;
+  invoicesIssued: number;
+}
+
+export interface BatchResult extends BatchProgress {
+  /** False when `shouldStop` ended the run early: the checkpoint holds its position for the next run. */
+  complete: boolean;
+  period: Period;
+  /** The page the run started from (0: from the beginning; more: resumed an interrupted run). */
+  resumedAtPage: number;
+}
+
+const ORG_CACHE_LIMIT = 1000;
+
+/** Deterministic ids: `inv_` + 20 base32 chars of a hash of what the invoice covers. */
+export function invoiceIdFor(parts: readonly string[]): string {
+  const digest = createHash('sha256').update(parts.join('\u0000')).digest();
+  const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+  let out = '';
+  for (let i = 0; i < 20; i++) out += ALPHABET[(digest[i] as number) % 32];
+  return `inv_${out}`;
+}
+
+export function runKeyOf(period: Period, orgIds?: readonly string[]): string {
+  const base = `${period.mode === 'per_order' ? 'order' : 'quarter'}-${period.label}`;
+  if (!orgIds?.length) return base;
+  return `${base}-orgs-${createHash('sha256').update([...orgIds].sort().join(',')).digest('hex').slice(0, 12)}`;
+}
+
+const oneLine = (a: BillableTicket['deliveryAddress']) =>
+  [a.recipient, a.company, a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country].filter((p) => p !== undefined && p !== '').join(', ');
+
+export function lineOf(invoiceId: string, t: BillableTicket): InvoiceLine {
+  const quantity = Math.max(1, t.serialNumbers?.length ?? 0);
+  const unitPriceMinor = unitPriceOf(t.deviceModel);
+  return {
+    invoiceId,
+    ticketId: t.ticketId,
+    ticketNumber: t.number,
+    reference: t.reference,
+    ...(t.internalReference !== undefined ? { internalReference: t.internalReference } : {}),
+    dataEntryDate: t.createdAt.slice(0, 10),
+    ...(t.shipDate !== undefined ? { shipDate: t.shipDate } : {}),
+    deviceModel: t.deviceModel ?? 'Device',
+    quantity,
+    unitPriceMinor,
+    netMinor: unitPriceMinor * quantity,
+    deliveryAddress: oneLine(t.deliveryAddress),
+    ticketCreatedAt: t.createdAt,
+    requester: t.requester,
+  };
+}
+
+export function invoiceNumber(n: number): string {
+  return `${SELLER.numberPrefix}-${String(n).padStart(7, '0')}`;
+}
+
+function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Issues one draft: `issued`; `skipped` for an issued or empty one; `stale` when lines were added between
+ * the read and the write (a concurrent run): the caller reads it again.
+ */
+export async function issueDraft(invoiceId: string, org: OrgBilling, deps: Omit<BatchDeps, 'vat'>): Promise<'issued' | 'skipped' | 'stale'> {
+  const draft = await deps.store.getInvoice(invoiceId);
+  if (!draft || draft.status !== 'draft' || draft.lineCount === 0) return 'skipped';
+  const settings = org.settings;
+  const buyerCountry = (org.address?.country ?? org.country).toUpperCase();
+  const treatment = vatTreatment(SELLER.address.country, { country: buyerCountry, vatVerified: settings.vatStatus === 'verified' && settings.vatId !== undefined });
+  const rate = rateFor(treatment, SELLER.address.country);
+  const totals = totalsOf(new Map([[rate, draft.netMinor]]));
+  const now = deps.clock.now();
+  const issueDate = localDate(now, deps.timeZone);
+  const dueDate = addDays(issueDate, SELLER.paymentTermsDays);
+  const recipients = settings.contacts.length ? settings.contacts : [draft.fallbackRecipient];
+  const out = await deps.store.issue((n) => {
+    const number = invoiceNumber(n);
+    const invoice: Invoice = {
+      ...draft,
+      status: 'issued',
+      number,
+      issuedAt: now.toISOString(),
+      issueDate,
+      dueDate,
+      seller: { name: SELLER.name, address: { ...SELLER.address }, vatId: SELLER.vatId },
+      buyer: {
+        name: org.orgName,
+        address: org.address ?? { name: org.orgName, line1: '', city: '', country: buyerCountry },
+        ...(settings.vatId ? { vatId: settings.vatId, vatStatus: settings.vatStatus ?? 'unchecked' } : {}),
+      },
+      vatTreatment: treatment,
+      ...totals,
+    };
+    const emails: EmailRequest[] = recipients.map((r) => ({
+      template: 'invoice_issued',
+      locale: r.locale,
+      to: r.email,
+      data: {
+        name: r.name,
+        orgName: org.orgName,
+        invoiceNumber: number,
+        total: formatMoney(totals.totalMinor, draft.currency, r.locale),
+        dueDate,
+        ...(deps.invoicesUrl ? { url: `${deps.invoicesUrl.replace(/\/$/, '')}/${invoiceId}` } : {}),
+      },
+    }));
+    return { invoice, emails };
+  }, SELLER.sellerId);
+  if (out.issued) return 'issued';
+  return out.invoice?.status === 'draft' ? 'stale' : 'skipped';
+}
+
+export interface BatchOptions {
+  onProgress?: (p: BatchProgress) => void;
+  /** Asked after each page (e.g. the Lambda's remaining time): true stops the run, resumable from its checkpoint. */
+  shouldStop?: () => boolean;
+}
+
+export async function runInvoiceBatch(input: BatchInput, deps: BatchDeps, opts: BatchOptions = {}): Promise<BatchResult> {
+  const target: BatchTarget = parseTarget(input);
+  const period = periodOf(target, deps.timeZone);
+  const runKey = runKeyOf(period, input.orgIds);
+  const only = input.orgIds?.length ? new Set(input.orgIds) : undefined;
+  const pageSize = input.pageSize ?? 100;
+  const { store } = deps;
+
+  const startedAt = deps.clock.now().toISOString();
+  const previous = await store.getCheckpoint(runKey);
+  // A run that stopped half-way continues from its last page; a finished one is run again from the start
+  // (cheap: invoiced tickets are skipped), so late tickets of the same period are not lost.
+  const cp: BatchCheckpoint =
+    previous && previous.status === 'running'
+      ? { ...previous }
+      : { runKey, status: 'running', pages: 0, ticketsSeen: 0, linesAdded: 0, invoicesIssued: 0, startedAt, updatedAt: startedAt };
+  const resumedAtPage = cp.pages;
+
+  const orgs = new Map<string, OrgBilling | undefined>();
+  const vatChecked = new Set<string>();
+  const drafted = new Set<string>();
+  async function orgOf(orgId: string): Promise<OrgBilling | undefined> {
+    if (orgs.has(orgId)) return orgs.get(orgId);
+    if (orgs.size >= ORG_CACHE_LIMIT) orgs.clear();
+    const org = await store.orgBilling(orgId);
+    orgs.set(orgId, org);
+    return org;
+  }
+  /** BI-4: the VAT ID is re-checked (once per org and run) before the org's first invoice of the run. */
+  async function orgForIssue(orgId: string): Promise<OrgBilling | undefined> {
+    const org = await orgOf(orgId);
+    if (!org || vatChecked.has(orgId)) return org;
+    const settings = await recheckVat(org.settings, { vat: deps.vat, clock: deps.clock, store });
+    const updated = { ...org, settings };
+    orgs.set(orgId, updated);
+    vatChecked.add(orgId);
+    return updated;
+  }
+  const progress = (phase: BatchProgress['phase']) =>
+    opts.onProgress?.({ runKey, phase, pages: cp.pages, ticketsSeen: cp.ticketsSeen, linesAdded: cp.linesAdded, invoicesIssued: cp.invoicesIssued });
+
+  async function issue(invoiceId: string, orgId: string) {
+    const org = await orgForIssue(orgId);
+    if (!org) return;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const outcome = await issueDraft(invoiceId, org, deps);
+      if (outcome === 'issued') cp.invoicesIssued++;
+      if (outcome !== 'stale') return;
+    }
+  }
+
+  // Phase 1: lines, page by page.
+  let after = cp.lastKey;
+  if (!(previous?.status === 'running' && previous.lastKey === undefined && previous.pages > 0)) {
+    do {
+      const page = await store.readyToBillPage(pageSize, after);
+      for (const t of page.items) {
+        cp.ticketsSeen++;
+        if (only && !only.has(t.orgId)) continue;
+        if (t.invoiceId !== undefined || t.readyAt >= period.end) continue;
+        const org = await orgOf(t.orgId);
+        if (!org || org.settings.mode !== period.mode) continue;
+        const invoiceId = period.mode === 'per_order' ? invoiceIdFor([t.orgId, 'order', t.ticketId]) : invoiceIdFor([t.orgId, 'quarter', period.label]);
+        if (!drafted.has(invoiceId)) {
+          if (drafted.size >= ORG_CACHE_LIMIT) drafted.clear();
+          await store.createDraft({
+            invoiceId,
+            orgId: t.orgId,
+            orgName: org.orgName,
+            runKey,
+            mode: period.mode,
+            period: period.mode === 'per_order' ? t.reference : period.label,
+            status: 'draft',
+            currency: SELLER.currency,
+            lineCount: 0,
+            netMinor: 0,
+            ticketIds: [],
+            ticketReferences: [],
+            fallbackRecipient: { name: t.requester.name, email: t.requester.email, locale: t.requester.locale },
+            createdAt: deps.clock.now().toISOString(),
+          });
+          drafted.add(invoiceId);
+        }
+        const outcome = await store.addLine(lineOf(invoiceId, t), t);
+        if (outcome === 'added') cp.linesAdded++;
+        if (period.mode === 'per_order' && outcome !== 'invoice_closed') await issue(invoiceId, t.orgId);
+      }
+      after = page.lastKey;
+      cp.pages++;
+      cp.lastKey = after;
+      cp.updatedAt = deps.clock.now().toISOString();
+      await store.saveCheckpoint(cp);
+      progress('lines');
+      if (after && opts.shouldStop?.()) {
+        return { runKey, phase: 'lines', complete: false, pages: cp.pages, ticketsSeen: cp.ticketsSeen, linesAdded: cp.linesAdded, invoicesIssued: cp.invoicesIssued, period, resumedAtPage };
+      }
+    } while (after);
+  }
+
+  // Phase 2: every draft of this run (also those an interrupted run left behind).
+  let draftsAfter: Record<string, unknown> | undefined;
+  do {
+    const page = await store.draftsOfRun(runKey, 100, draftsAfter);
+    for (const d of page.items) {
+      if (only && !only.has(d.orgId)) continue;
+      await issue(d.invoiceId, d.orgId);
+      progress('issue');
+    }
+    draftsAfter = page.lastKey;
+  } while (draftsAfter);
+
+  cp.status = 'done';
+  cp.updatedAt = deps.clock.now().toISOString();
+  await store.saveCheckpoint(cp);
+  progress('done');
+  return { runKey, phase: 'done', complete: true, pages: cp.pages, ticketsSeen: cp.ticketsSeen, linesAdded: cp.linesAdded, invoicesIssued: cp.invoicesIssued, period, resumedAtPage };
+}

@@ -1,0 +1,104 @@
+import type { EmailRequest } from '../email/ports.ts';
+import type { Page } from '../desk/model.ts';
+import type { IdempotencyContext, StoredResponse } from '../shared/idempotency.ts';
+import type { BillableTicket, BillingSettings, BillingTransaction, Invoice, InvoiceLine, OrgBilling, PaymentMethod, UnpaidInvoice } from './model.ts';
+
+/** The checkpoint of one batch run (`runKey`): where to resume and what it did so far. */
+export interface BatchCheckpoint {
+  runKey: string;
+  status: 'running' | 'done';
+  lastKey?: Record<string, unknown> | undefined;
+  pages: number;
+  ticketsSeen: number;
+  linesAdded: number;
+  invoicesIssued: number;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export type AddLineOutcome = 'added' | 'already_invoiced' | 'invoice_closed';
+
+/** What issuing writes besides the header: the org's invoice list entry, unpaid summary and the emails. */
+export interface IssueWrite {
+  invoice: Invoice;
+  emails: EmailRequest[];
+}
+
+export interface BillingBatchStore {
+  readyToBillPage(limit: number, after: Record<string, unknown> | undefined): Promise<Page<BillableTicket>>;
+  getCheckpoint(runKey: string): Promise<BatchCheckpoint | undefined>;
+  /** Saves progress; never moves a checkpoint backwards (a slower twin run cannot undo a faster one). */
+  saveCheckpoint(cp: BatchCheckpoint): Promise<void>;
+  orgBilling(orgId: string): Promise<OrgBilling | undefined>;
+  /** Conditional put: false when the draft (or the issued invoice) already exists. */
+  createDraft(invoice: Invoice): Promise<boolean>;
+  /** The line, the ticket's invoice reference and the header's running net, in one transaction. */
+  addLine(line: InvoiceLine, ticket: BillableTicket): Promise<AddLineOutcome>;
+  /** Drafts left by the run `runKey` (sparse index), oldest first. */
+  draftsOfRun(runKey: string, limit: number, after: Record<string, unknown> | undefined): Promise<Page<Invoice>>;
+  getInvoice(invoiceId: string): Promise<Invoice | undefined>;
+  /** Takes the seller's next number and issues the draft in one transaction; false if it is not a draft any more. */
+  issue(write: (number: number) => IssueWrite, sellerId: string): Promise<{ issued: boolean; invoice?: Invoice }>;
+  putSettings(settings: BillingSettings): Promise<void>;
+}
+
+export interface BillingStore extends Pick<BillingBatchStore, 'getInvoice' | 'orgBilling' | 'putSettings'> {
+  getSettings(orgId: string): Promise<BillingSettings | undefined>;
+  listInvoices(orgId: string, status: 'paid' | 'unpaid' | undefined, limit: number, after: Record<string, unknown> | undefined): Promise<Page<InvoiceListEntry>>;
+  /** The header and its lines (one Query of the invoice's partition). */
+  invoiceWithLines(invoiceId: string): Promise<{ invoice: Invoice; lines: InvoiceLine[] } | undefined>;
+  setPdfKey(invoiceId: string, key: string): Promise<void>;
+  listTransactions(orgId: string, limit: number, after: Record<string, unknown> | undefined): Promise<Page<BillingTransaction>>;
+  listPaymentMethods(orgId: string): Promise<PaymentMethod[]>;
+  getPaymentMethod(orgId: string, paymentMethodId: string): Promise<PaymentMethod | undefined>;
+  addPaymentMethod(pm: PaymentMethod, idempotency: IdempotencyContext, response: StoredResponse, now: Date): Promise<{ replayed: boolean; response: StoredResponse }>;
+  /** Marks the invoice paid, records the transaction, clears it from the unpaid summary, with the idempotency record. */
+  /**
+   * Takes the invoice's payment lease for one attempt (conditional: still issued, no live lease): one payment
+   * attempt at a time per invoice, whatever the card or the Idempotency-Key. `paid` or `in_progress` otherwise.
+   */
+  claimPayment(invoiceId: string, attemptId: string, now: Date, until: Date): Promise<'claimed' | 'paid' | 'in_progress'>;
+  /** Gives the lease back after a declined or failed charge (only the attempt holding it can). */
+  releasePayment(invoiceId: string, attemptId: string): Promise<void>;
+  /** Marks the invoice paid (conditional on the attempt's lease), records the transaction, clears it from the unpaid summary, with the idempotency record. */
+  recordPayment(invoice: Invoice, txn: BillingTransaction, attemptId: string, idempotency: IdempotencyContext, response: StoredResponse, now: Date): Promise<{ replayed: boolean; response: StoredResponse }>;
+  findIdempotent(idempotency: IdempotencyContext): Promise<StoredResponse | undefined>;
+  unpaidInvoices(orgId: string): Promise<UnpaidInvoice[]>;
+}
+
+export interface InvoiceListEntry {
+  invoiceId: string;
+  invoiceNumber: string;
+  issuedAt: string;
+  dueDate: string;
+  status: 'issued' | 'paid';
+  currency: string;
+  totalMinor: number;
+  period: string;
+  ticketReferences: string[];
+}
+
+/** VIES (BI-4): the existence check of an EU VAT ID. */
+export interface VatRegistry {
+  /** `unavailable`: VIES did not answer (status pending, retried later); `disabled`: no VIES configured. */
+  check(vatId: string): Promise<{ result: 'valid'; name?: string | undefined } | { result: 'invalid' } | { result: 'unavailable' } | { result: 'disabled' }>;
+}
+
+export type ChargeResult =
+  | { ok: true; processorReference: string }
+  | { ok: false; code: 'card_declined' | 'insufficient_funds' | 'expired_card' | 'address_verification_failed' | 'incorrect_number'; message: string };
+
+/** BI-3: the card processor. Tokens come from its client-side tokenization; the portal never sees a number. */
+export interface PaymentGateway {
+  /** Describes a token (brand, last 4, expiry); undefined for an unknown token. */
+  describe(token: string): Promise<{ brand: string; last4: string; expMonth: number; expYear: number } | undefined>;
+  charge(input: { token: string; amountMinor: number; currency: string; billingCountry: string; idempotencyKey: string; description: string }): Promise<ChargeResult>;
+}
+
+/** The invoice PDF: rendered once per invoice, cached in the files bucket, linked with a short-lived URL. */
+export interface InvoiceFiles {
+  put(key: string, pdf: Uint8Array): Promise<void>;
+  presignDownload(key: string, fileName: string, expiresInSeconds: number): Promise<string>;
+}
+
+export type InvoiceRenderer = (doc: { invoice: Invoice; lines: InvoiceLine[]; locale: string }) => Promise<Uint8Array>;
