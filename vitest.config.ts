@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           // e2e shares the stand-ins: one set per run is enough, and a second would cost ~10 s and a JVM.
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
