@@ -17,7 +17,8 @@ const bundles = resourcesOfType(loadTemplates(), 'AWS::Lambda::Function').map((f
     entry: output.entryPoint ?? fn.logicalId,
     assetDir,
     output,
-    bytes: code.length,
+    // Minified size as esbuild reports it in the metafile of the synthesized bundle; gzip of the file itself.
+    bytes: output.bytes,
     gzipBytes: gzipSync(code).length,
     code: code.toString('utf8'),
   };

@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { ENV } from '#shared/config/env.ts';
+import type { Bundle } from './bundles.ts';
+import { median, shuffle } from './lib.ts';
+
+const run = promisify(execFile);
+
+/**
+ * What the Lambda Node.js runtime does at init for an ESM handler: a dynamic import of the `.mjs`, then reading
+ * the exported handler. Timed inside the fresh process, so Node's own start-up is left out of both sides.
+ */
+const CHILD = `
+const url = process.argv[1];
+const t0 = performance.now();
+const mod = await import(url);
+const handler = mod.handler;
+const ms = performance.now() - t0;
+if (typeof handler !== 'function') { console.error('no handler export in ' + url); process.exit(2); }
+process.stdout.write(String(ms));
+`;
+
+/** Function configuration as in AWS (dummy values), so module-scope configuration reads succeed. */
+function lambdaEnv(assetDir: string): NodeJS.ProcessEnv {
+  const key = randomBytes(32).toString('base64');
+  // Every setting a function may require, with a placeholder; then the ones whose value must parse. Not set:
+  // the endpoint overrides and LOCAL_WORKFLOWS (unset in AWS), the secret ARNs (the keys are given directly).
+  const unset = new Set<string>([ENV.sealKeySecretArn, ENV.cursorSecretArn, ENV.localWorkflows, ENV.viesEndpoint, ENV.maxBodyBytes]);
+  const placeholders = Object.fromEntries(
+    Object.values(ENV)
+      .filter((name) => !name.startsWith('AWS_ENDPOINT_URL') && !unset.has(name))
+      .map((name) => [name, 'bench']),
+  );
+  return {
+    ...placeholders,
+    PATH: process.env.PATH,
+    LAMBDA_TASK_ROOT: assetDir,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    [ENV.stage]: 'dev',
+    [ENV.tableName]: 'portal-dev',
+    [ENV.userPoolId]: 'eu-west-1_bench',
+    [ENV.userPoolClientId]: 'benchclient',
+    [ENV.staffGroup]: 'vendor-staff',
+    [ENV.mailFrom]: 'Portal <no-reply@portal.example>',
+    [ENV.sesConfigurationSet]: 'portal-dev',
+    [ENV.reviewTeamEmail]: 'reviews@vendor.example',
+    [ENV.bucketName]: 'portal-dev-files',
+    [ENV.sealKey]: key,
+    [ENV.cursorSecret]: key,
+    [ENV.reviewStateMachineArn]: 'arn:aws:states:eu-west-1:123456789012:stateMachine:reviews',
+    [ENV.serviceName]: 'support-portal',
+    [ENV.logLevel]: 'INFO',
+    [ENV.portalUrl]: 'https://portal.example',
+    [ENV.invoicesUrl]: 'https://portal.example/invoices',
+    [ENV.billingTimeZone]: 'Europe/Paris',
+    [ENV.corsOrigins]: 'https://portal.example',
+  };
+}
+
+async function importOnce(b: Bundle): Promise<number> {
+  const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', CHILD, pathToFileURL(b.file).href], {
+    env: lambdaEnv(b.assetDir),
+    timeout: 30_000,
+  });
+  return Number(stdout);
+}
+
+export interface ColdImportResult {
+  runs: number;
+  baselineMs: number;
+  handlers: { name: string; medianMs: number; ratio: number }[];
+}
+
+/**
+ * `runs` rounds; each round imports every bundle and the baseline once, in a shuffled order, each in a fresh
+ * process, two at a time (round-robin, so machine noise spreads over all of them). Medians per bundle, ratio to the baseline.
+ */
+export async function coldImport(bundles: readonly Bundle[], baseline: Bundle, runs: number, onRound?: (i: number) => void): Promise<ColdImportResult> {
+  const samples = new Map<Bundle, number[]>([[baseline, []], ...bundles.map((b) => [b, []] as [Bundle, number[]])]);
+  for (let i = 0; i < runs; i++) {
+    const queue = shuffle([baseline, ...bundles]);
+    // Two processes at a time (2 cores): the baseline shares the same conditions, since it is in the same queue.
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let b = queue.shift(); b; b = queue.shift()) samples.get(b)?.push(await importOnce(b));
+      }),
+    );
+    onRound?.(i + 1);
+  }
+  const baselineMs = median(samples.get(baseline) ?? []);
+  return {
+    runs,
+    baselineMs,
+    handlers: bundles
+      .map((b) => {
+        const m = median(samples.get(b) ?? []);
+        return { name: b.name, medianMs: m, ratio: m / baselineMs };
+      })
+      .sort((a, b) => b.ratio - a.ratio),
+  };
+}
