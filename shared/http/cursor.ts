@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ENV } from '#shared/config/env.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import { loadSecret } from '#shared/adapters/secrets/secret.ts';
+import { withoutStack } from './parse.ts';
 
 /**
  * Opaque pagination cursors: the DynamoDB LastEvaluatedKey plus the scope it belongs to (org, caller,
@@ -20,7 +21,7 @@ export async function encodeCursor(lastKey: Record<string, unknown> | undefined,
 
 export async function decodeCursor(cursor: string | undefined, scope: string): Promise<Record<string, unknown> | undefined> {
   if (cursor === undefined) return undefined;
-  const invalid = () => new ValidationError('invalid_cursor', 'This cursor is invalid here; start again from the first page.', 'query.cursor');
+  const invalid = () => withoutStack(() => new ValidationError('invalid_cursor', 'This cursor is invalid here; start again from the first page.', 'query.cursor'));
   const [payload, sig] = cursor.split('.');
   if (!payload || !sig) throw invalid();
   const expected = Buffer.from(await sign(payload));

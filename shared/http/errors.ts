@@ -51,11 +51,16 @@ export function jsonResult(
   requestId: string,
   extra?: Record<string, string>,
 ): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode: status,
-    headers: { ...BASE_HEADERS, 'x-request-id': requestId, ...extra },
-    body: body === undefined ? '' : JSON.stringify(body),
-  };
+  // A literal, not a spread of BASE_HEADERS: the same object, built without copying one per response.
+  const headers: Record<string, string> = extra
+    ? { ...BASE_HEADERS, 'x-request-id': requestId, ...extra }
+    : {
+        'content-type': BASE_HEADERS['content-type'],
+        'cache-control': BASE_HEADERS['cache-control'],
+        'x-content-type-options': BASE_HEADERS['x-content-type-options'],
+        'x-request-id': requestId,
+      };
+  return { statusCode: status, headers, body: body === undefined ? '' : JSON.stringify(body) };
 }
 
 /**

@@ -1,5 +1,4 @@
-import middy from '@middy/core';
-import type { MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as core from 'zod/v4/core';
 import { strictObject } from 'zod/mini';
@@ -12,7 +11,7 @@ import { ValidationError } from '#shared/domain/errors.ts';
 import { logger } from '#shared/lib/logger.ts';
 import { type JwtClaims, authorize } from './auth.ts';
 import { jsonResult, successResult, toHttpError } from './errors.ts';
-import { readJsonBody, validatePart } from './parse.ts';
+import { checkPart, readJsonBody, withoutStack } from './parse.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -48,26 +47,35 @@ export interface RouteDeps {
   principals?: PrincipalStore;
 }
 
-interface State {
-  requestId: string;
-  started: number;
-  req: Partial<Omit<RouteRequest<RouteSpec>, 'idempotency'>> & { idempotency?: IdempotencyContext };
-}
-
 const DEFAULT_MAX_BODY = 64 * 1024;
 /** Routes without a query schema accept no query parameters at all (unknown fields are a 400). */
 const NO_PARAMS = strictObject({});
+/** Ends a handler this long before the Lambda timeout (middy's race), with a logged 500 instead of a cut-off invocation. */
+const TIMEOUT_EARLY_MS = 5;
+
+/** What the lifecycle middleware keeps for one request. */
+interface RequestState {
+  requestId: string;
+  started: number;
+}
 
 /**
- * Wraps a route implementation in the HTTP middleware stack (middy): request context and logging, error
- * mapping, authorization, body parsing (413/415/400), strict validation of every request part, and the JSON
- * response with `x-request-id`. The route spec is the single source of truth for all of it.
+ * Wraps a route implementation in the HTTP pipeline: request context and logging, error mapping,
+ * authorization, body parsing (413/415/400), strict validation of every request part, and the JSON response
+ * with `x-request-id`. The route spec is the single source of truth for all of it.
  */
 export function createRouteHandler<R extends RouteSpec<RequestSpec, Record<number, ResponseSpec>>>(route: R, deps: RouteDeps = {}) {
   // Curried so that R is fixed by the route before the implementation is type-checked against it.
   return (impl: RouteImpl<R>) => buildHandler(route, impl, deps);
 }
 
+/**
+ * One middy handler per route, built once: everything that depends only on the route (limits, schemas, names) is
+ * resolved here, so a call does only the work its request needs. One lifecycle middleware opens the request's
+ * log context, closes it with the completion line, and maps any error (the use case's, or middy's early timeout)
+ * to the error model; the handler authorizes, parses and validates, and calls the implementation. Expected 400s
+ * are returned, not thrown: a throw costs more than the rest of the invalid-input path.
+ */
 function buildHandler<R extends RouteSpec>(route: R, impl: RouteImpl<R>, deps: RouteDeps) {
   if (route.auth.kind !== 'public' && !deps.principals) {
     throw new Error(`${route.operationId}: a non-public route needs a principal store`);
@@ -75,92 +83,112 @@ function buildHandler<R extends RouteSpec>(route: R, impl: RouteImpl<R>, deps: R
   const maxBytes = intEnv(ENV.maxBodyBytes, DEFAULT_MAX_BODY);
   const staffGroup = optionalEnv(ENV.staffGroup) ?? 'vendor-staff';
   const headersSchema = headersSchemaOf(route);
-  const states = new WeakMap<ApiEvent, State>();
+  const { operationId, path: routePath, auth: authRule, request: spec } = route;
+  const authOptions = authRule.kind === 'public' ? undefined : { store: deps.principals as PrincipalStore, staffGroup };
+  const bodyOptions = { maxBytes, expectsBody: spec.body !== undefined };
 
-  const context: MiddlewareObj<ApiEvent, ApiResult> = {
-    before: (request) => {
-      const event = request.event;
-      const requestId = event.requestContext?.requestId ?? crypto.randomUUID();
-      states.set(event, { requestId, started: performance.now(), req: { requestId, event } });
-      logger.appendKeys({ requestId, operationId: route.operationId });
-    },
-    after: (request) => finish(request, request.response?.statusCode ?? 200),
-    onError: (request) => {
-      const st = states.get(request.event);
-      const requestId = st?.requestId ?? 'unknown';
-      const err = request.error;
-      const http = toHttpError(err);
-      if (http.status >= 500) {
-        logger.error('request failed', { error: err as Error, status: http.status });
-      } else {
-        logger.warn(failureMessage(http.status), { status: http.status, errorCode: http.body.error.code, param: http.body.error.param });
-      }
-      // The send limits count per clock hour (and day): the next hour is the earliest a retry can pass.
-      const retryAfter = http.status === 429 ? { 'retry-after': String(3600 - (Math.floor(Date.now() / 1000) % 3600)) } : undefined;
-      request.response = jsonResult(http.status, http.body, requestId, retryAfter);
-      finish(request, http.status);
-    },
-  };
-
-  function finish(request: { event: ApiEvent }, status: number) {
-    const st = states.get(request.event);
-    logger.info('request completed', {
-      status,
-      method: request.event.requestContext?.http?.method,
-      route: route.path,
-      durationMs: st ? Math.round((performance.now() - st.started) * 1000) / 1000 : undefined,
-    });
-    logger.removeKeys(['requestId', 'operationId']);
+  /** Authorization first (a caller who may not call the route learns nothing about its input), then parsing. */
+  function authorizeCaller(event: ApiEvent, headers: Record<string, string>): Promise<Principal> | undefined {
+    if (authRule.kind === 'public') return undefined;
+    const claims = event.requestContext?.authorizer?.jwt?.claims as JwtClaims | undefined;
+    return authorize(authRule, claims, headers['x-org-id'], authOptions as NonNullable<typeof authOptions>);
   }
 
-  const authAndParse: MiddlewareObj<ApiEvent, ApiResult> = {
-    before: async (request) => {
-      const event = request.event;
-      const st = states.get(event) as State;
-      const headers = lowerCaseHeaders(event.headers);
-      if (route.auth.kind !== 'public') {
-        const claims = event.requestContext?.authorizer?.jwt?.claims as JwtClaims | undefined;
-        const orgHeader = headers['x-org-id'];
-        st.req.auth = await authorize(route.auth, claims, orgHeader, {
-          store: deps.principals as PrincipalStore,
-          staffGroup,
-        });
-      }
-      const { request: spec } = route;
-      const body = readJsonBody(
-        { body: event.body, isBase64Encoded: event.isBase64Encoded ?? false, contentType: headers['content-type'] },
-        { maxBytes, expectsBody: spec.body !== undefined },
+  /** The validated request, or the 400 of the first part at fault (path, query, headers, body, in that order). */
+  function parseRequest(event: ApiEvent, headers: Record<string, string>, auth: Principal | undefined, requestId: string): RouteRequest<R> | ValidationError {
+    const body = readJsonBody({ body: event.body, isBase64Encoded: event.isBase64Encoded ?? false, contentType: headers['content-type'] }, bodyOptions);
+    if (route.refuseCardNumbers && containsCardNumber(body)) {
+      return withoutStack(
+        () => new ValidationError('card_number_refused', 'Card numbers are never accepted here: tokenize the card with the payment provider and send its token.', 'body'),
       );
-      if (route.refuseCardNumbers && containsCardNumber(body)) {
-        throw new ValidationError('card_number_refused', 'Card numbers are never accepted here: tokenize the card with the payment provider and send its token.', 'body');
-      }
-      st.req.path = spec.path ? validatePart(spec.path, event.pathParameters ?? {}, 'path') : undefined;
-      const query = validatePart(spec.query ?? NO_PARAMS, event.queryStringParameters ?? {}, 'query');
-      st.req.query = spec.query ? query : undefined;
-      st.req.headers = headersSchema ? validatePart(headersSchema, headers, 'header') : undefined;
-      st.req.body = spec.body ? validatePart(spec.body, body, 'body') : undefined;
-      st.req.sourceIp = event.requestContext?.http?.sourceIp ?? '0.0.0.0';
-      if (route.idempotency === 'required') {
-        const principal = st.req.auth as Principal | undefined;
-        st.req.idempotency = idempotencyContext({
-          operationId: route.operationId,
-          userId: principal?.userId ?? 'anonymous',
-          orgId: principal?.activeOrg?.orgId,
-          key: (st.req.headers as Record<string, string>)['idempotency-key'] as string,
-          request: { path: st.req.path, query: st.req.query, body: st.req.body },
-        });
-      }
+    }
+    const path = spec.path ? checkPart(spec.path, event.pathParameters ?? {}, 'path') : undefined;
+    if (path && !path.ok) return path.error;
+    const queryParams = event.queryStringParameters;
+    const query = spec.query ? checkPart(spec.query, queryParams ?? {}, 'query') : undefined;
+    if (query && !query.ok) return query.error;
+    // Without a query schema only an empty query is valid: the check has nothing to do unless a parameter came.
+    if (!spec.query && hasKeys(queryParams)) {
+      const none = checkPart(NO_PARAMS, queryParams, 'query');
+      if (!none.ok) return none.error;
+    }
+    const validHeaders = headersSchema ? checkPart(headersSchema, headers, 'header') : undefined;
+    if (validHeaders && !validHeaders.ok) return validHeaders.error;
+    const validBody = spec.body ? checkPart(spec.body, body, 'body') : undefined;
+    if (validBody && !validBody.ok) return validBody.error;
+    const req = {
+      path: path?.value,
+      query: query?.value,
+      headers: validHeaders?.value,
+      body: validBody?.value,
+      auth,
+      idempotency:
+        route.idempotency === 'required'
+          ? idempotencyContext({
+              operationId,
+              userId: auth?.userId ?? 'anonymous',
+              orgId: auth?.activeOrg?.orgId,
+              key: (validHeaders?.value as Record<string, string>)['idempotency-key'] as string,
+              request: { path: path?.value, query: query?.value, body: validBody?.value },
+            })
+          : undefined,
+      requestId,
+      sourceIp: event.requestContext?.http?.sourceIp ?? '0.0.0.0',
+      event,
+    };
+    return req as RouteRequest<R>;
+  }
+
+  function errorResult(err: unknown, requestId: string): ApiResult {
+    const http = toHttpError(err);
+    if (http.status >= 500) {
+      logger.error('request failed', { error: err as Error, status: http.status });
+    } else {
+      logger.warn(failureMessage(http.status), { status: http.status, errorCode: http.body.error.code, param: http.body.error.param });
+    }
+    // The send limits count per clock hour (and day): the next hour is the earliest a retry can pass.
+    const retryAfter = http.status === 429 ? { 'retry-after': String(3600 - (Math.floor(Date.now() / 1000) % 3600)) } : undefined;
+    return jsonResult(http.status, http.body, requestId, retryAfter);
+  }
+
+  function finish(event: ApiEvent, status: number, started: number) {
+    logger.info('request completed', {
+      status,
+      method: event.requestContext?.http?.method,
+      route: routePath,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+    logger.endRequest();
+  }
+
+  const states = new WeakMap<ApiEvent, RequestState>();
+  const lifecycle: MiddlewareObj<ApiEvent, ApiResult, Error, Context> = {
+    before: ({ event }) => {
+      const requestId = event.requestContext?.requestId ?? crypto.randomUUID();
+      states.set(event, { requestId, started: performance.now() });
+      logger.startRequest({ requestId, operationId });
+    },
+    after: ({ event, response }) => finish(event, response?.statusCode ?? 200, states.get(event)?.started ?? performance.now()),
+    onError: (request) => {
+      const st = states.get(request.event);
+      request.response = errorResult(request.error, st?.requestId ?? 'unknown');
+      finish(request.event, request.response.statusCode ?? 500, st?.started ?? performance.now());
     },
   };
 
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(context)
-    .use(authAndParse)
-    .handler(async (event) => {
-      const st = states.get(event) as State;
-      const res = await impl(st.req as RouteRequest<R>);
-      return successResult(res.status, res.body, st.requestId, res.headers);
-    });
+  async function handle(event: ApiEvent): Promise<ApiResult> {
+    const { requestId } = states.get(event) as RequestState;
+    const headers = lowerCaseHeaders(event.headers);
+    const auth = authorizeCaller(event, headers);
+    const req = parseRequest(event, headers, auth && (await auth), requestId);
+    if (req instanceof ValidationError) return errorResult(req, requestId);
+    const res = await impl(req);
+    return successResult(res.status, res.body, requestId, res.headers);
+  }
+
+  // Lambda may pass no event at all (tests, containers): it defaults to an empty object.
+  const handler = middy<ApiEvent, ApiResult, Error, Context>({ timeoutEarlyInMillis: TIMEOUT_EARLY_MS }).use(lifecycle).handler(handle);
+  return (event: ApiEvent = {} as ApiEvent, context: Context = {} as Context): Promise<ApiResult> => handler(event, context);
 
   function failureMessage(status: number): string {
     if (status === 401) return 'authentication failed';
@@ -170,10 +198,19 @@ function buildHandler<R extends RouteSpec>(route: R, impl: RouteImpl<R>, deps: R
   }
 }
 
+/** Whether zod would see any key in `o` (it walks keys with `for...in`). */
+function hasKeys(o: Record<string, unknown> | undefined): o is Record<string, unknown> {
+  if (o === undefined || o === null) return false;
+  for (const _ in o) return true;
+  return false;
+}
+
 export function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = v;
+  for (const k of Object.keys(headers)) {
+    const v = headers[k];
+    if (v !== undefined) out[k.toLowerCase()] = v;
+  }
   return out;
 }
-

@@ -5,6 +5,7 @@ import { defineRoute } from '#shared/contracts/route.ts';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import { ConflictError, NotFoundError, PreconditionError } from '#shared/domain/errors.ts';
 import { createRouteHandler } from '#shared/http/route-handler.ts';
+import { logger } from '#shared/lib/logger.ts';
 import { accessClaims, apiEvent, membership, memoryPrincipals, profile } from '#test/builders/events.ts';
 import { type CapturedLogs, captureLogs } from '#test/support/logs.ts';
 
@@ -112,6 +113,7 @@ describe('HTTP layer', () => {
     ['malformed JSON', { body: '{"name": ' }, 'malformed_json', 'body'],
     ['a __proto__ key', { body: '{"name":"x","size":1,"__proto__":{"isAdmin":true}}' }, 'forbidden_key', 'body.__proto__'],
     ['a nested constructor key', { body: '{"name":"x","size":1,"address":{"constructor":{}}}' }, 'forbidden_key', 'body.constructor'],
+    ['a __proto__ key spelled with escapes', { body: '{"name":"x","size":1,"\\u005f_proto\\u005f_":{"isAdmin":true}}' }, 'forbidden_key', 'body.__proto__'],
     ['an unknown query parameter', { query: { debug: '1' } }, 'unknown_field', 'query.debug'],
     ['an invalid query value', { query: { dryRun: 'maybe' } }, 'invalid_field', 'query.dryRun'],
     ['a missing Idempotency-Key', { headers: { 'Idempotency-Key': '' } }, 'invalid_field', 'header.idempotency-key'],
@@ -147,6 +149,13 @@ describe('HTTP layer', () => {
     expect(errorOf(res)).toMatchObject({ code: 'body_too_large' });
   });
 
+  it('counts the body limit in UTF-8 bytes, not characters', async () => {
+    // ~33k characters, ~66k bytes: under the 64 KiB limit in characters, over it in bytes.
+    const res = await post({ body: JSON.stringify({ name: 'é'.repeat(33_000), size: 1 }) });
+    expect(res.statusCode).toBe(413);
+    expect(errorOf(res).message).toMatch(/is 66\d{3} bytes; the limit is 65536/);
+  });
+
   it('decodes base64 bodies as API Gateway sends them', async () => {
     const res = await handler(
       apiEvent({
@@ -179,7 +188,26 @@ describe('HTTP layer', () => {
     expect(res.statusCode).toBe(500);
     expect(errorOf(res)).toEqual({ type: 'api_error', code: 'internal_error', message: expect.any(String) });
     expect(res.body).not.toMatch(/exploded|\/var\/secret|at .*\.ts/);
-    expect(logs.records().some((r) => r.message === 'request failed' && r.level === 'ERROR')).toBe(true);
+    const failed = logs.records().find((r) => r.message === 'request failed' && r.level === 'ERROR');
+    // An unexpected error keeps its stack in the log (only expected 4xx answers are built without one).
+    expect(failed?.error).toMatchObject({ name: 'Error', message: 'database exploded at /var/secret/path', stack: expect.stringMatching(/\n\s+at /) });
+  });
+
+  it('answers a logged 500 just before the Lambda deadline instead of running into it', async () => {
+    const stuck = createRouteHandler(staffRoute, { principals })(() => new Promise<never>(() => undefined));
+    const lambdaContext = { getRemainingTimeInMillis: () => 30 } as Context;
+    const started = Date.now();
+    const res = await stuck(apiEvent({ claims: accessClaims('staff', ['vendor-staff']) }), lambdaContext);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(res.statusCode).toBe(500);
+    expect(errorOf(res).code).toBe('internal_error');
+    expect(logs.records().find((r) => r.message === 'request failed')?.error).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('refuses any query parameter on a route that declares no query', async () => {
+    const res = await staffHandler(apiEvent({ query: { debug: '1' }, claims: accessClaims('staff', ['vendor-staff']) }), ctx);
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'unknown_field', param: 'query.debug' });
   });
 
   describe('authorization', () => {
@@ -237,6 +265,47 @@ describe('HTTP layer', () => {
       expect(rejected).toMatchObject({ level: 'WARN', status: 400, errorCode: 'unknown_field', operationId: 'createWidget' });
       expect(rejected?.requestId).toBeTruthy();
       expect(denied).toMatchObject({ status: 403, errorCode: 'role_forbidden' });
+    });
+
+    it('ends every request with one completion line carrying its id, operation, status, method, route and duration', async () => {
+      const event = apiEvent({
+        method: 'POST',
+        pathParameters: { orgId: 'org_x' },
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
+        body: JSON.stringify(good),
+        claims: accessClaims('admin'),
+      });
+      // A fixed id: a random UUID can hold a dash-grouped Luhn-valid digit run, which the card-number net masks.
+      event.requestContext.requestId = 'req-completion-line';
+      const res = await handler(event, ctx);
+      const completed = logs.records().filter((l) => l.message === 'request completed');
+      expect(completed).toHaveLength(1);
+      expect(completed[0]).toMatchObject({
+        level: 'INFO',
+        requestId: res.headers?.['x-request-id'],
+        operationId: 'createWidget',
+        status: 201,
+        method: 'POST',
+        route: '/orgs/{orgId}/widgets',
+        durationMs: expect.any(Number),
+      });
+    });
+
+    it('gives the lines the implementation logs the request keys, and drops them once the request is answered', async () => {
+      const logging = createRouteHandler(staffRoute, { principals })(async () => {
+        logger.info('inside', { step: 1 });
+        return { status: 200, body: { ok: true } };
+      });
+      const event = apiEvent({ claims: accessClaims('staff', ['vendor-staff']) });
+      event.requestContext.requestId = 'req-inside-lines';
+      const res = await logging(event, ctx);
+      logger.info('after');
+      const inside = logs.records().find((l) => l.message === 'inside');
+      expect(inside).toMatchObject({ requestId: res.headers?.['x-request-id'], operationId: 'staffThing', step: 1 });
+      const after = logs.records().find((l) => l.message === 'after');
+      expect(after).toBeDefined();
+      expect(after).not.toHaveProperty('requestId');
+      expect(after).not.toHaveProperty('operationId');
     });
 
     it('cannot be forged with CR/LF in input: every log record stays one JSON line', async () => {
