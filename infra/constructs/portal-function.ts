@@ -193,8 +193,10 @@ export interface PortalFunctionProps {
  * - Node.js 24 on arm64, entry `functions/<handler>.ts`, export `handler`;
  * - esbuild (the local install, never Docker): ESM `index.mjs` with the `createRequire` banner, mainFields
  *   `module,main`, minified, target node24, the AWS SDK bundled, `@aws-sdk/credential-provider-node`
- *   aliased to `infra/bundling/env-credentials.ts`, external source maps without sources content (and
- *   `NODE_OPTIONS=--enable-source-maps`), an esbuild metafile `index.meta.json` beside the bundle;
+ *   aliased to `infra/bundling/env-credentials.ts`, external source maps without sources content, an esbuild
+ *   metafile `index.meta.json` beside the bundle. The maps ship for offline symbolication only: no
+ *   `NODE_OPTIONS=--enable-source-maps`, with which Node reads and parses the map at every cold start (measured
+ *   on the bench machine: ~25 ms on a 420 KB handler, ~7 ms on the DynamoDB-only baseline);
  * - its own LogGroup with the stage's retention (kept on delete in prod), JSON log format at the stage's
  *   level; X-Ray active tracing;
  * - env STAGE, POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL; the `bind*` helpers add the rest together
@@ -233,7 +235,6 @@ export class PortalFunction extends NodejsFunction {
         [ENV.portalUrl]: props.config.portalUrl,
         [ENV.serviceName]: SERVICE_NAME,
         [ENV.logLevel]: props.config.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: portalBundling(props.dataFiles),
     });

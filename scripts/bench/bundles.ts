@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { buildApp } from '#infra/app.ts';
 import { REPO_ROOT, portalBundling } from '#infra/constructs/portal-function.ts';
-import { bundleOf, bytesByPackage, loadTemplates, resourcesOfType } from '#test/infra/assembly.ts';
+import { bundleOf, bytesByPackage, loadTemplates, prop, resourcesOfType } from '#test/infra/assembly.ts';
 
 /** A function bundle as synthesized: its `index.mjs`, sizes (from the esbuild metafile) and largest packages. */
 export interface Bundle {
@@ -17,12 +17,16 @@ export interface Bundle {
   bytes: number;
   gzipBytes: number;
   topPackages: { pkg: string; bytes: number }[];
+  /** NODE_OPTIONS as the synthesized function sets it (undefined: none), so the bench loads it with the same flags. */
+  nodeOptions?: string;
 }
 
 export function bundlesIn(dir: string): Bundle[] {
   return resourcesOfType(loadTemplates(dir), 'AWS::Lambda::Function').map((fn) => {
     const { assetDir, output } = bundleOf(fn.resource, dir);
     const file = join(assetDir, 'index.mjs');
+    const nodeOptions = prop<unknown>(fn.resource, 'Environment.Variables.NODE_OPTIONS');
+    if (nodeOptions !== undefined && typeof nodeOptions !== 'string') throw new Error(`${fn.logicalId}: NODE_OPTIONS must be a literal string to be benchmarked`);
     return {
       name: (output.entryPoint ?? fn.logicalId).replace(/^functions\//, '').replace(/\.ts$/, ''),
       file,
@@ -32,6 +36,7 @@ export function bundlesIn(dir: string): Bundle[] {
       topPackages: bytesByPackage(output.inputs)
         .slice(0, 5)
         .map(([pkg, bytes]) => ({ pkg, bytes })),
+      ...(nodeOptions ? { nodeOptions } : {}),
     };
   });
 }

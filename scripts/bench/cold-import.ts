@@ -36,7 +36,11 @@ function lambdaEnv(assetDir: string): NodeJS.ProcessEnv {
   return {
     ...placeholders,
     PATH: process.env.PATH,
+    // Reserved variables the Lambda runtime sets (code may tell Lambda from tests and the local stack by them).
     LAMBDA_TASK_ROOT: assetDir,
+    AWS_LAMBDA_FUNCTION_NAME: 'bench',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDBENCH',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -63,9 +67,13 @@ function lambdaEnv(assetDir: string): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * One fresh process with the NODE_OPTIONS the bundle's function gets in its template (none for the baseline, whose
+ * function sets none), as the Lambda runtime starts Node with the function's environment.
+ */
 async function importOnce(b: Bundle): Promise<number> {
-  const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', CHILD, pathToFileURL(b.file).href], {
-    env: lambdaEnv(b.assetDir),
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, pathToFileURL(b.file).href], {
+    env: { ...lambdaEnv(b.assetDir), ...(b.nodeOptions ? { NODE_OPTIONS: b.nodeOptions } : {}) },
     timeout: 30_000,
   });
   return Number(stdout);

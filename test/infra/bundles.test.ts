@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { routes } from '#shared/contracts/routes/index.ts';
 import { bundleOf, bytesByPackage, loadTemplates, resourcesOfType } from './assembly.ts';
 
 /** PERFORMANCE.md target 1: every handler <= 450 KB minified and <= 140 KB gzip. */
@@ -47,6 +48,15 @@ describe('function bundles', () => {
     expect(b.code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
     const map = JSON.parse(readFileSync(join(b.assetDir, 'index.mjs.map'), 'utf8')) as { sourcesContent?: unknown };
     expect(map.sourcesContent, 'source maps must not ship the sources').toBeUndefined();
+  });
+
+  // A context's contract module builds every route and schema of the context; `shakable` (shared/contracts/common.ts)
+  // lets esbuild drop those a handler does not use, so a cold start builds its own route's schemas only.
+  const routeBundles = bundles.filter((b) => routes.some((r) => b.entry === `functions/${r.handler}.ts`));
+  it.each(routeBundles.map((b) => [b.entry, b] as const))('%s builds its own route and no other route of the table', (_entry, b) => {
+    const own = routes.filter((r) => b.entry === `functions/${r.handler}.ts`).map((r) => r.operationId);
+    const built = routes.filter((r) => b.code.includes(`operationId:${JSON.stringify(r.operationId)}`)).map((r) => r.operationId);
+    expect(built.sort()).toEqual(own.sort());
   });
 
   it.each(bundles.map((b) => [b.entry, b] as const))('%s resolves the SDK credential chain to the env-only provider', (_entry, b) => {

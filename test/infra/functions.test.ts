@@ -31,12 +31,14 @@ describe('every Lambda function', () => {
     expect(prop(logGroup, 'RetentionInDays')).toBe(config.logRetention);
   });
 
-  it.each(functions.map((f) => [f.logicalId, f] as const))('%s gets the stage, service name and source maps from the environment', (_id, fn) => {
+  it.each(functions.map((f) => [f.logicalId, f] as const))('%s gets the stage and service name from the environment, and no runtime source maps', (_id, fn) => {
     const env = prop<Record<string, unknown>>(fn.resource, 'Environment.Variables') ?? {};
     expect(env[ENV.stage]).toBe('dev');
     expect(env[ENV.serviceName]).toBe('support-portal');
     expect(env[ENV.logLevel]).toBe(config.logLevel);
-    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    // The .map files ship beside the bundle (checked in bundles.test.ts) for offline symbolication; enabling them
+    // at run time would parse them at every cold start.
+    expect(env.NODE_OPTIONS).toBeUndefined();
   });
 
   it('shares execution roles per context instead of one role per function', () => {

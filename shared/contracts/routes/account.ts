@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CountryCode, Cursor, Email, Locale, OrgId, OrgRole, PageLimit, Phone, PostalAddress, withMeta } from '../common.ts';
+import { CountryCode, Cursor, Email, Locale, OrgId, OrgRole, PageLimit, Phone, PostalAddress, withMeta, shakable } from '../common.ts';
 import { type RouteAuth, defineRoute } from '../route.ts';
 import {
   CONTRACT_DURATIONS,
@@ -39,27 +39,27 @@ const unique = (xs: readonly string[]) => new Set(xs.map((x) => x.trim().toLower
 
 /** Response fields. */
 const Text = (max = 200) => z.string().check(z.maxLength(max));
-const Id = Text(64);
-const Time = z.string().check(z.maxLength(40));
-const Day = z.string().check(z.maxLength(10));
+const Id = /* @__PURE__ */ shakable(() => Text(64));
+const Time = /* @__PURE__ */ shakable(() => z.string().check(z.maxLength(40)));
+const Day = /* @__PURE__ */ shakable(() => z.string().check(z.maxLength(10)));
 const int32 = (min: number, max: number) => withMeta(z.int32().check(z.minimum(min), z.maximum(max)), { format: 'int32' });
 const list = <T extends z.ZodMiniType>(item: T, max = 100) => z.array(item).check(z.maxLength(max));
 /** A page of items (at most 100) with the signed cursor of the next page, if any. */
 const pageOf = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: list(item), nextCursor: z.optional(Cursor) });
 
 const idOf = (prefix: string, what: string) => withMeta(z.string().check(z.maxLength(24), z.regex(new RegExp(`^${prefix}_[0-9a-z]{20}$`), `not ${what}`)), { description: `${what} (\`${prefix}_…\`)` });
-const AddressId = idOf('adr', 'an address id');
-const ProfileId = idOf('xcp', 'a checkout profile id');
-const GroupId = idOf('dgr', 'a device group id');
-const DocumentId = idOf('doc', 'a document id');
-const TicketId = idOf('tkt', 'a ticket id');
-const MemberId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/, 'not a user id'));
+const AddressId = /* @__PURE__ */ shakable(() => idOf('adr', 'an address id'));
+const ProfileId = /* @__PURE__ */ shakable(() => idOf('xcp', 'a checkout profile id'));
+const GroupId = /* @__PURE__ */ shakable(() => idOf('dgr', 'a device group id'));
+const DocumentId = /* @__PURE__ */ shakable(() => idOf('doc', 'a document id'));
+const TicketId = /* @__PURE__ */ shakable(() => idOf('tkt', 'a ticket id'));
+const MemberId = /* @__PURE__ */ shakable(() => z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/, 'not a user id')));
 /** Service tag or serial number: letters, digits and dashes, compared case-insensitively. */
-const Serial = z.string().check(z.trim(), z.minLength(2), z.maxLength(64), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'letters, digits and dashes'));
-const Label = Line(80);
+const Serial = /* @__PURE__ */ shakable(() => z.string().check(z.trim(), z.minLength(2), z.maxLength(64), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'letters, digits and dashes')));
+const Label = /* @__PURE__ */ shakable(() => Line(80));
 /** A date (`2026-03-01`, the whole day) or a date-time with offset. */
-const DateBound = z.union([z.iso.date().check(z.maxLength(10)), z.iso.datetime({ offset: true }).check(z.maxLength(40))]);
-const pageQuery = z.strictObject({ limit: PageLimit, cursor: z.optional(Cursor) });
+const DateBound = /* @__PURE__ */ shakable(() => z.union([z.iso.date().check(z.maxLength(10)), z.iso.datetime({ offset: true }).check(z.maxLength(40))]));
+const pageQuery = /* @__PURE__ */ shakable(() => z.strictObject({ limit: PageLimit, cursor: z.optional(Cursor) }));
 
 const member = (roles?: readonly OrgRoleValue[]): RouteAuth => ({ kind: 'user', org: true, ...(roles ? { roles } : {}) });
 /** Routes over the service desk's data: like the desk, for Enterprise customers and Partners. */
@@ -71,12 +71,12 @@ const STAFF_TAGS = ['Account (staff)'] as const;
 // ---------------------------------------------------------------------------------------------------------
 // AC-1 header and switching, AC-3 profile and company details
 
-const Sso = withMeta(
+const Sso = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ enabled: z.boolean(), managedBy: z.literal('vendor'), howToEnable: z.optional(Text(300)) }),
   { id: 'SsoStatus', description: 'SSO is configured per organization by the vendor (AC-2); the portal records and shows it.' },
-);
+));
 
-export const AccountOverview = withMeta(
+export const AccountOverview = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     organization: z.strictObject({
       orgId: Id,
@@ -97,9 +97,9 @@ export const AccountOverview = withMeta(
     ),
   }),
   { id: 'AccountOverview' },
-);
+));
 
-export const getAccount = defineRoute({
+export const getAccount = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getAccount',
   method: 'GET',
   path: '/account',
@@ -110,11 +110,11 @@ export const getAccount = defineRoute({
   auth: member(),
   request: {},
   responses: { 200: { description: 'The active org and the orgs you can switch to.', schema: AccountOverview } },
-});
+}));
 
-const OrgDetailsBody = withMeta(z.strictObject({ address: PostalAddress, phone: z.optional(Phone) }), { id: 'OrgDetailsUpdate' });
+const OrgDetailsBody = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ address: PostalAddress, phone: z.optional(Phone) }), { id: 'OrgDetailsUpdate' }));
 
-export const updateOrgDetails = defineRoute({
+export const updateOrgDetails = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateOrgDetails',
   method: 'PUT',
   path: '/account/organization',
@@ -131,9 +131,9 @@ export const updateOrgDetails = defineRoute({
     },
   },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-const ProfileView = withMeta(
+const ProfileView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     userId: Text(128),
     name: Text(),
@@ -153,9 +153,9 @@ const ProfileView = withMeta(
     ),
   }),
   { id: 'Profile', description: 'Personal details and the company details given at registration (AC-3).' },
-);
+));
 
-export const getProfile = defineRoute({
+export const getProfile = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getProfile',
   method: 'GET',
   path: '/account/profile',
@@ -165,9 +165,9 @@ export const getProfile = defineRoute({
   auth: { kind: 'user' },
   request: {},
   responses: { 200: { description: 'The profile.', schema: ProfileView } },
-});
+}));
 
-export const ProfileUpdate = withMeta(
+export const ProfileUpdate = /* @__PURE__ */ shakable(() => withMeta(
   z
     .strictObject({
       name: z.optional(Line(100)),
@@ -181,9 +181,9 @@ export const ProfileUpdate = withMeta(
     id: 'ProfileUpdate',
     description: 'Name, phone and locale; the job title and site address given at registration. Change the email address with requestEmailChange / confirmEmailChange.',
   },
-);
+));
 
-export const updateProfile = defineRoute({
+export const updateProfile = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateProfile',
   method: 'PATCH',
   path: '/account/profile',
@@ -195,22 +195,22 @@ export const updateProfile = defineRoute({
   request: { body: ProfileUpdate },
   responses: { 200: { description: 'The profile after the change.', schema: ProfileView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // AC-2 users
 
-const InvitationView = withMeta(
+const InvitationView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ orgId: Id, orgName: Text(), email: Text(254), role: OrgRole, invitedBy: z.strictObject({ name: Text() }), createdAt: Time, expiresAt: Time }),
   { id: 'Invitation' },
-);
+));
 
-const MemberView = withMeta(
+const MemberView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ userId: Text(128), name: z.optional(Text()), email: z.optional(Text(254)), role: OrgRole, joinedAt: Time, you: z.boolean() }),
   { id: 'OrgUser' },
-);
+));
 
-export const listOrgUsers = defineRoute({
+export const listOrgUsers = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listOrgUsers',
   method: 'GET',
   path: '/account/users',
@@ -225,9 +225,9 @@ export const listOrgUsers = defineRoute({
       schema: withMeta(z.strictObject({ sso: Sso, members: list(MemberView), invitations: list(InvitationView), nextCursor: z.optional(Cursor) }), { id: 'OrgUsers' }),
     },
   },
-});
+}));
 
-export const inviteOrgUser = defineRoute({
+export const inviteOrgUser = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'inviteOrgUser',
   method: 'POST',
   path: '/account/users/invitations',
@@ -242,9 +242,9 @@ export const inviteOrgUser = defineRoute({
   request: { body: withMeta(z.strictObject({ email: Email, role: OrgRole, locale: z.optional(Locale) }), { id: 'InvitationRequest' }) },
   responses: { 201: { description: 'The invitation.', schema: InvitationView } },
   lambda: { uses: ['table:write', 'outbox'], dataFiles: ['email-domain-lists'] },
-});
+}));
 
-export const revokeInvitation = defineRoute({
+export const revokeInvitation = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'revokeInvitation',
   method: 'DELETE',
   path: '/account/users/invitations/{email}',
@@ -255,9 +255,9 @@ export const revokeInvitation = defineRoute({
   request: { path: z.strictObject({ email: Email }) },
   responses: { 204: { description: 'Withdrawn.' } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const updateOrgUserRole = defineRoute({
+export const updateOrgUserRole = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateOrgUserRole',
   method: 'PATCH',
   path: '/account/users/{userId}',
@@ -269,9 +269,9 @@ export const updateOrgUserRole = defineRoute({
   request: { path: z.strictObject({ userId: MemberId }), body: withMeta(z.strictObject({ role: OrgRole }), { id: 'RoleChange' }) },
   responses: { 200: { description: 'The membership.', schema: withMeta(z.strictObject({ userId: Text(128), role: OrgRole, joinedAt: Time }), { id: 'OrgUserRole' }) } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const removeOrgUser = defineRoute({
+export const removeOrgUser = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'removeOrgUser',
   method: 'DELETE',
   path: '/account/users/{userId}',
@@ -283,9 +283,9 @@ export const removeOrgUser = defineRoute({
   request: { path: z.strictObject({ userId: MemberId }) },
   responses: { 204: { description: 'Removed.' } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const listMyInvitations = defineRoute({
+export const listMyInvitations = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listMyInvitations',
   method: 'GET',
   path: '/account/invitations',
@@ -295,9 +295,9 @@ export const listMyInvitations = defineRoute({
   auth: { kind: 'user' },
   request: {},
   responses: { 200: { description: 'Pending invitations.', schema: withMeta(z.strictObject({ items: list(InvitationView) }), { id: 'MyInvitations' }) } },
-});
+}));
 
-export const acceptInvitation = defineRoute({
+export const acceptInvitation = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'acceptInvitation',
   method: 'POST',
   path: '/account/invitations/{orgId}/accept',
@@ -323,12 +323,12 @@ export const acceptInvitation = defineRoute({
     },
   },
   lambda: { uses: ['table:write', 'outbox'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // AC-3 address book and express checkout
 
-export const BookAddress = withMeta(
+export const BookAddress = /* @__PURE__ */ shakable(() => withMeta(
   z
     .strictObject({
       recipient: Line(120),
@@ -347,14 +347,14 @@ export const BookAddress = withMeta(
       }),
     ),
   { id: 'BookAddress', description: 'A delivery address, validated per country like the desk\'s (it is used for device requests).' },
-);
+));
 
-const AddressBody = withMeta(
+const AddressBody = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ label: Label, address: BookAddress, phone: z.optional(z.string().check(z.maxLength(16), z.regex(E164, 'an E.164 phone number such as +33612345678'))) }),
   { id: 'AddressInput' },
-);
+));
 
-const AddressView = withMeta(
+const AddressView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     addressId: Id,
     label: Text(80),
@@ -365,9 +365,9 @@ const AddressView = withMeta(
     updatedAt: Time,
   }),
   { id: 'Address' },
-);
+));
 
-export const listAddresses = defineRoute({
+export const listAddresses = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listAddresses',
   method: 'GET',
   path: '/account/addresses',
@@ -377,9 +377,9 @@ export const listAddresses = defineRoute({
   auth: member(),
   request: { query: pageQuery },
   responses: { 200: { description: 'A page of addresses.', schema: pageOf(AddressView) } },
-});
+}));
 
-export const createAddress = defineRoute({
+export const createAddress = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'createAddress',
   method: 'POST',
   path: '/account/addresses',
@@ -391,11 +391,11 @@ export const createAddress = defineRoute({
   request: { body: AddressBody },
   responses: { 201: { description: 'The address.', schema: AddressView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-const addressPath = z.strictObject({ addressId: AddressId });
+const addressPath = /* @__PURE__ */ shakable(() => z.strictObject({ addressId: AddressId }));
 
-export const updateAddress = defineRoute({
+export const updateAddress = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateAddress',
   method: 'PUT',
   path: '/account/addresses/{addressId}',
@@ -406,9 +406,9 @@ export const updateAddress = defineRoute({
   request: { path: addressPath, body: AddressBody },
   responses: { 200: { description: 'The address.', schema: AddressView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const deleteAddress = defineRoute({
+export const deleteAddress = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'deleteAddress',
   method: 'DELETE',
   path: '/account/addresses/{addressId}',
@@ -419,14 +419,14 @@ export const deleteAddress = defineRoute({
   request: { path: addressPath },
   responses: { 204: { description: 'Deleted.' } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-const CheckoutProfileView = withMeta(
+const CheckoutProfileView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ profileId: Id, label: Text(80), addressId: Id, paymentMethodToken: Text(68), createdAt: Time }),
   { id: 'CheckoutProfile' },
-);
+));
 
-export const listCheckoutProfiles = defineRoute({
+export const listCheckoutProfiles = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listCheckoutProfiles',
   method: 'GET',
   path: '/account/checkout-profiles',
@@ -436,9 +436,9 @@ export const listCheckoutProfiles = defineRoute({
   auth: member(ORDERING_ROLES),
   request: { query: pageQuery },
   responses: { 200: { description: 'A page of profiles.', schema: pageOf(CheckoutProfileView) } },
-});
+}));
 
-export const createCheckoutProfile = defineRoute({
+export const createCheckoutProfile = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'createCheckoutProfile',
   method: 'POST',
   path: '/account/checkout-profiles',
@@ -462,9 +462,9 @@ export const createCheckoutProfile = defineRoute({
   },
   responses: { 201: { description: 'The profile.', schema: CheckoutProfileView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const deleteCheckoutProfile = defineRoute({
+export const deleteCheckoutProfile = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'deleteCheckoutProfile',
   method: 'DELETE',
   path: '/account/checkout-profiles/{profileId}',
@@ -475,14 +475,14 @@ export const deleteCheckoutProfile = defineRoute({
   request: { path: z.strictObject({ profileId: ProfileId }) },
   responses: { 204: { description: 'Deleted.' } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // AC-4 recent orders and re-order
 
-const TicketStatus = z.enum(TICKET_STATUSES);
+const TicketStatus = /* @__PURE__ */ shakable(() => z.enum(TICKET_STATUSES));
 
-const OrderSummary = withMeta(
+const OrderSummary = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     ticketId: Id,
     reference: Text(32),
@@ -496,9 +496,9 @@ const OrderSummary = withMeta(
     updatedAt: Time,
   }),
   { id: 'OrderSummary' },
-);
+));
 
-export const listRecentOrders = defineRoute({
+export const listRecentOrders = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listRecentOrders',
   method: 'GET',
   path: '/account/orders',
@@ -514,9 +514,9 @@ export const listRecentOrders = defineRoute({
       schema: withMeta(z.strictObject({ since: Day, items: list(OrderSummary), nextCursor: z.optional(Cursor) }), { id: 'RecentOrders' }),
     },
   },
-});
+}));
 
-const ReorderChange = withMeta(
+const ReorderChange = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     code: z.enum(['model_no_longer_offered', 'model_not_recorded', 'certificate_required', 'attachments_not_copied', 'requester_changed', 'field_changed']),
     field: z.optional(Text(40)),
@@ -525,9 +525,9 @@ const ReorderChange = withMeta(
     message: Text(300),
   }),
   { id: 'ReorderChange' },
-);
+));
 
-export const reorder = defineRoute({
+export const reorder = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'reorder',
   method: 'POST',
   path: '/account/orders/{ticketId}/reorder',
@@ -564,12 +564,12 @@ export const reorder = defineRoute({
     },
   },
   lambda: { uses: ['table:write'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // AC-5 devices and groups
 
-const DeviceView = withMeta(
+const DeviceView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     serial: Text(64),
     idKind: z.enum(DEVICE_ID_KINDS),
@@ -581,9 +581,9 @@ const DeviceView = withMeta(
     source: z.strictObject({ kind: z.enum(['shipment', 'import']), reference: z.optional(Text(32)) }),
   }),
   { id: 'Device' },
-);
+));
 
-export const listDevices = defineRoute({
+export const listDevices = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listDevices',
   method: 'GET',
   path: '/account/devices',
@@ -596,9 +596,9 @@ export const listDevices = defineRoute({
     query: z.strictObject({ groupId: z.optional(GroupId), warranty: z.optional(z.enum(WARRANTY_STATUSES)), limit: PageLimit, cursor: z.optional(Cursor) }),
   },
   responses: { 200: { description: 'A page of devices.', schema: pageOf(DeviceView) } },
-});
+}));
 
-const GroupBody = withMeta(
+const GroupBody = /* @__PURE__ */ shakable(() => withMeta(
   z
     .strictObject({
       name: Line(80),
@@ -611,9 +611,9 @@ const GroupBody = withMeta(
     id: 'DeviceGroupInput',
     description: 'A device is in the group when it is one of `serials`, or (families and/or sites given) of one of the families at one of the sites.',
   },
-);
+));
 
-const GroupView = withMeta(
+const GroupView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     groupId: Id,
     name: Text(80),
@@ -625,9 +625,9 @@ const GroupView = withMeta(
     updatedAt: Time,
   }),
   { id: 'DeviceGroup' },
-);
+));
 
-export const listDeviceGroups = defineRoute({
+export const listDeviceGroups = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listDeviceGroups',
   method: 'GET',
   path: '/account/device-groups',
@@ -637,9 +637,9 @@ export const listDeviceGroups = defineRoute({
   auth: member(),
   request: { query: pageQuery },
   responses: { 200: { description: 'A page of groups.', schema: pageOf(GroupView) } },
-});
+}));
 
-export const createDeviceGroup = defineRoute({
+export const createDeviceGroup = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'createDeviceGroup',
   method: 'POST',
   path: '/account/device-groups',
@@ -651,11 +651,11 @@ export const createDeviceGroup = defineRoute({
   request: { body: GroupBody },
   responses: { 201: { description: 'The group.', schema: GroupView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-const groupPath = z.strictObject({ groupId: GroupId });
+const groupPath = /* @__PURE__ */ shakable(() => z.strictObject({ groupId: GroupId }));
 
-export const updateDeviceGroup = defineRoute({
+export const updateDeviceGroup = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateDeviceGroup',
   method: 'PUT',
   path: '/account/device-groups/{groupId}',
@@ -666,9 +666,9 @@ export const updateDeviceGroup = defineRoute({
   request: { path: groupPath, body: GroupBody },
   responses: { 200: { description: 'The group.', schema: GroupView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const deleteDeviceGroup = defineRoute({
+export const deleteDeviceGroup = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'deleteDeviceGroup',
   method: 'DELETE',
   path: '/account/device-groups/{groupId}',
@@ -679,9 +679,9 @@ export const deleteDeviceGroup = defineRoute({
   request: { path: groupPath },
   responses: { 204: { description: 'Deleted.' } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-const ImportedDevice = z.strictObject({
+const ImportedDevice = /* @__PURE__ */ shakable(() => z.strictObject({
   serial: Serial,
   idKind: z.enum(DEVICE_ID_KINDS),
   model: Line(120),
@@ -689,9 +689,9 @@ const ImportedDevice = z.strictObject({
   site: z.optional(Line(120)),
   shipDate: z.optional(z.iso.date().check(z.maxLength(10))),
   warranty: z.strictObject({ plan: z.enum(WARRANTY_PLANS), startDate: z.optional(z.iso.date().check(z.maxLength(10))), endDate: z.iso.date().check(z.maxLength(10)) }),
-});
+}));
 
-export const importDevices = defineRoute({
+export const importDevices = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'importDevices',
   method: 'POST',
   path: '/staff/orgs/{orgId}/devices/import',
@@ -713,12 +713,12 @@ export const importDevices = defineRoute({
   },
   responses: { 200: { description: 'How many were imported.', schema: withMeta(z.strictObject({ imported: int32(0, 99) }), { id: 'DeviceImportResult' }) } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // AC-6 service contracts
 
-const ContractView = withMeta(
+const ContractView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     serial: Text(64),
     model: Text(120),
@@ -729,9 +729,9 @@ const ContractView = withMeta(
     upgradableTo: list(z.enum(WARRANTY_PLANS), 3),
   }),
   { id: 'ServiceContract' },
-);
+));
 
-export const listServiceContracts = defineRoute({
+export const listServiceContracts = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listServiceContracts',
   method: 'GET',
   path: '/account/service-contracts',
@@ -741,9 +741,9 @@ export const listServiceContracts = defineRoute({
   auth: member(CONTRACT_VIEW_ROLES),
   request: { query: z.strictObject({ status: z.optional(z.enum(WARRANTY_STATUSES)), limit: PageLimit, cursor: z.optional(Cursor) }) },
   responses: { 200: { description: 'A page of contracts.', schema: pageOf(ContractView) } },
-});
+}));
 
-export const ServiceRequestView = withMeta(
+export const ServiceRequestView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     requestId: Id,
     reference: Text(16),
@@ -756,9 +756,9 @@ export const ServiceRequestView = withMeta(
     createdAt: Time,
   }),
   { id: 'ServiceRequest' },
-);
+));
 
-export const renewServiceContract = defineRoute({
+export const renewServiceContract = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'renewServiceContract',
   method: 'POST',
   path: '/account/service-contracts/requests',
@@ -782,17 +782,17 @@ export const renewServiceContract = defineRoute({
   },
   responses: { 201: { description: 'The service request.', schema: ServiceRequestView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // AC-7 support
 
-const ContactView = withMeta(
+const ContactView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ name: Text(100), title: Text(80), email: Text(254), phone: z.optional(Text(16)), region: z.optional(Text(40)) }),
   { id: 'AccountContact' },
-);
+));
 
-export const listContacts = defineRoute({
+export const listContacts = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listContacts',
   method: 'GET',
   path: '/account/contacts',
@@ -802,9 +802,9 @@ export const listContacts = defineRoute({
   auth: member(),
   request: {},
   responses: { 200: { description: 'The contacts.', schema: withMeta(z.strictObject({ items: list(ContactView, 10) }), { id: 'AccountContacts' }) } },
-});
+}));
 
-export const setAccountContacts = defineRoute({
+export const setAccountContacts = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'setAccountContacts',
   method: 'PUT',
   path: '/staff/orgs/{orgId}/contacts',
@@ -825,17 +825,17 @@ export const setAccountContacts = defineRoute({
   },
   responses: { 200: { description: 'The contacts.', schema: withMeta(z.strictObject({ items: list(ContactView, 10) }), { id: 'AccountContactsSet' }) } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-const HistoryItem = withMeta(
+const HistoryItem = /* @__PURE__ */ shakable(() => withMeta(
   z.union([
     z.strictObject({ kind: z.literal('device_request'), createdAt: Time, ticket: OrderSummary }),
     z.strictObject({ kind: z.literal('service_request'), createdAt: Time, serviceRequest: ServiceRequestView }),
   ]),
   { id: 'SupportHistoryItem' },
-);
+));
 
-export const listSupportHistory = defineRoute({
+export const listSupportHistory = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listSupportHistory',
   method: 'GET',
   path: '/account/support-history',
@@ -853,9 +853,9 @@ export const listSupportHistory = defineRoute({
       schema: withMeta(z.strictObject({ from: Time, to: Time, scope: z.enum(['org', 'mine']), items: list(HistoryItem, 400), truncated: z.boolean() }), { id: 'SupportHistory' }),
     },
   },
-});
+}));
 
-const DocumentView = withMeta(
+const DocumentView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     documentId: Id,
     title: Text(120),
@@ -868,9 +868,9 @@ const DocumentView = withMeta(
     publishedAt: z.optional(Time),
   }),
   { id: 'AccountDocument' },
-);
+));
 
-export const listDocuments = defineRoute({
+export const listDocuments = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listDocuments',
   method: 'GET',
   path: '/account/documents',
@@ -880,11 +880,11 @@ export const listDocuments = defineRoute({
   auth: member(),
   request: { query: pageQuery },
   responses: { 200: { description: 'A page of documents.', schema: pageOf(DocumentView) } },
-});
+}));
 
-const Download = withMeta(z.strictObject({ url: Text(4096), expiresAt: Time }), { id: 'DocumentDownload' });
+const Download = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ url: Text(4096), expiresAt: Time }), { id: 'DocumentDownload' }));
 
-export const getDocumentDownload = defineRoute({
+export const getDocumentDownload = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getDocumentDownload',
   method: 'GET',
   path: '/account/documents/{documentId}/download',
@@ -895,9 +895,9 @@ export const getDocumentDownload = defineRoute({
   request: { path: z.strictObject({ documentId: DocumentId }) },
   responses: { 200: { description: 'Where to download it.', schema: Download } },
   lambda: { uses: ['files'] },
-});
+}));
 
-export const createDocumentUpload = defineRoute({
+export const createDocumentUpload = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'createDocumentUpload',
   method: 'POST',
   path: '/staff/orgs/{orgId}/documents',
@@ -933,9 +933,9 @@ export const createDocumentUpload = defineRoute({
     },
   },
   lambda: { uses: ['table:write', 'files'] },
-});
+}));
 
-export const publishDocument = defineRoute({
+export const publishDocument = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'publishDocument',
   method: 'POST',
   path: '/staff/orgs/{orgId}/documents/{documentId}/publish',
@@ -947,12 +947,12 @@ export const publishDocument = defineRoute({
   request: { path: z.strictObject({ orgId: OrgId, documentId: DocumentId }) },
   responses: { 200: { description: 'The published document.', schema: DocumentView } },
   lambda: { uses: ['table:write', 'files'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // AC-8 reports and software
 
-export const getReport = defineRoute({
+export const getReport = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getReport',
   method: 'GET',
   path: '/account/reports/{kind}',
@@ -972,18 +972,18 @@ export const getReport = defineRoute({
     },
   },
   lambda: { timeoutSeconds: 29, memoryMb: 1024 },
-});
+}));
 
-const SubscriptionFields = {
+const SubscriptionFields = /* @__PURE__ */ shakable(() => ({
   subscriptionId: Line(64),
   product: Line(120),
   quantity: int32(1, 1_000_000),
   startDate: z.iso.date().check(z.maxLength(10)),
   endDate: z.iso.date().check(z.maxLength(10)),
   autoRenew: z.boolean(),
-};
+}));
 
-export const listSoftwareSubscriptions = defineRoute({
+export const listSoftwareSubscriptions = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listSoftwareSubscriptions',
   method: 'GET',
   path: '/account/software-subscriptions',
@@ -999,9 +999,9 @@ export const listSoftwareSubscriptions = defineRoute({
       schema: withMeta(z.strictObject({ items: list(z.strictObject({ ...SubscriptionFields, active: z.boolean() })) }), { id: 'SoftwareSubscriptions' }),
     },
   },
-});
+}));
 
-export const setSoftwareSubscriptions = defineRoute({
+export const setSoftwareSubscriptions = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'setSoftwareSubscriptions',
   method: 'PUT',
   path: '/staff/orgs/{orgId}/software-subscriptions',
@@ -1024,7 +1024,7 @@ export const setSoftwareSubscriptions = defineRoute({
     200: { description: 'The subscriptions.', schema: withMeta(z.strictObject({ items: list(z.strictObject(SubscriptionFields)) }), { id: 'SoftwareSubscriptionsSet' }) },
   },
   lambda: { uses: ['table:write'] },
-});
+}));
 
 export const accountRoutes = [
   getAccount,

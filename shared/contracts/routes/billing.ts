@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CountryCode, Cursor, Email, Locale, PageLimit, Password, PersonName, withMeta } from '../common.ts';
+import { CountryCode, Cursor, Email, Locale, PageLimit, Password, PersonName, withMeta, shakable } from '../common.ts';
 import { type RouteAuth, defineRoute } from '../route.ts';
 import { BILLING_MODES, VAT_STATUSES } from '#shared/domain/billing/model.ts';
 
@@ -11,8 +11,8 @@ import { BILLING_MODES, VAT_STATUSES } from '#shared/domain/billing/model.ts';
  */
 
 const Text = (max = 200) => z.string().check(z.maxLength(max));
-const Time = z.string().check(z.maxLength(40));
-const Day = z.string().check(z.maxLength(10));
+const Time = /* @__PURE__ */ shakable(() => z.string().check(z.maxLength(40)));
+const Day = /* @__PURE__ */ shakable(() => z.string().check(z.maxLength(10)));
 const int32 = (min: number, max: number) => withMeta(z.int32().check(z.minimum(min), z.maximum(max)), { format: 'int32' });
 const list = <T extends z.ZodMiniType>(item: T, max = 100) => z.array(item).check(z.maxLength(max));
 const pageOf = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: list(item), nextCursor: z.optional(Cursor) });
@@ -20,22 +20,22 @@ const pageOf = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: lis
 const billing: RouteAuth = { kind: 'user', org: true, roles: ['site_admin', 'finance'] };
 const TAGS = ['Billing'] as const;
 
-const InvoiceId = withMeta(z.string().check(z.maxLength(24), z.regex(/^inv_[0-9a-z]{20}$/, 'not an invoice id')), { description: 'An invoice id (`inv_…`)' });
-const PaymentMethodId = withMeta(z.string().check(z.maxLength(23), z.regex(/^pm_[0-9a-z]{20}$/, 'not a payment method id')), { description: 'A stored payment method (`pm_…`)' });
+const InvoiceId = /* @__PURE__ */ shakable(() => withMeta(z.string().check(z.maxLength(24), z.regex(/^inv_[0-9a-z]{20}$/, 'not an invoice id')), { description: 'An invoice id (`inv_…`)' }));
+const PaymentMethodId = /* @__PURE__ */ shakable(() => withMeta(z.string().check(z.maxLength(23), z.regex(/^pm_[0-9a-z]{20}$/, 'not a payment method id')), { description: 'A stored payment method (`pm_…`)' }));
 
-export const Money = withMeta(
+export const Money = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ amountMinor: withMeta(z.int().check(z.minimum(-2_147_483_648), z.maximum(2_147_483_647)), { format: 'int32', description: 'Integer minor units (cents).' }), currency: Text(3) }),
   { id: 'Money', description: 'An amount in minor units of an ISO 4217 currency.' },
-);
+));
 
-const PartyView = z.strictObject({
+const PartyView = /* @__PURE__ */ shakable(() => z.strictObject({
   name: Text(),
   address: z.strictObject({ name: Text(), line1: Text(120), line2: z.optional(Text(120)), postalCode: z.optional(Text(12)), city: Text(80), region: z.optional(Text(80)), country: Text(2) }),
   vatId: z.optional(Text(20)),
   vatStatus: z.optional(z.enum(VAT_STATUSES)),
-});
+}));
 
-const InvoiceSummary = withMeta(
+const InvoiceSummary = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     invoiceId: Text(24),
     number: Text(20),
@@ -49,9 +49,9 @@ const InvoiceSummary = withMeta(
     ticketReferences: withMeta(list(Text(20)), { description: 'The first 100 tickets (GEM-<n>) it covers.' }),
   }),
   { id: 'InvoiceSummary' },
-);
+));
 
-const InvoiceView = withMeta(
+const InvoiceView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     invoiceId: Text(24),
     number: Text(20),
@@ -86,11 +86,11 @@ const InvoiceView = withMeta(
     paidAt: z.optional(Time),
   }),
   { id: 'Invoice' },
-);
+));
 
-const invoicePath = z.strictObject({ invoiceId: InvoiceId });
+const invoicePath = /* @__PURE__ */ shakable(() => z.strictObject({ invoiceId: InvoiceId }));
 
-export const listInvoices = defineRoute({
+export const listInvoices = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listInvoices',
   method: 'GET',
   path: '/billing/invoices',
@@ -102,9 +102,9 @@ export const listInvoices = defineRoute({
   request: { query: z.strictObject({ status: z.optional(z.enum(['paid', 'unpaid'])), limit: PageLimit, cursor: z.optional(Cursor) }) },
   responses: { 200: { description: 'A page of invoices.', schema: pageOf(InvoiceSummary) } },
   lambda: { uses: ['table:read'] },
-});
+}));
 
-export const getInvoice = defineRoute({
+export const getInvoice = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getInvoice',
   method: 'GET',
   path: '/billing/invoices/{invoiceId}',
@@ -115,9 +115,9 @@ export const getInvoice = defineRoute({
   request: { path: invoicePath },
   responses: { 200: { description: 'The invoice.', schema: InvoiceView } },
   lambda: { uses: ['table:read'] },
-});
+}));
 
-export const getInvoicePdf = defineRoute({
+export const getInvoicePdf = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getInvoicePdf',
   method: 'GET',
   path: '/billing/invoices/{invoiceId}/pdf',
@@ -129,9 +129,9 @@ export const getInvoicePdf = defineRoute({
   request: { path: invoicePath },
   responses: { 200: { description: 'The download link.', schema: withMeta(z.strictObject({ url: Text(2048), expiresAt: Time, fileName: Text(40) }), { id: 'InvoicePdfLink' }) } },
   lambda: { uses: ['table:write', 'files'], dataFiles: ['invoice-pdf'], memoryMb: 1024, timeoutSeconds: 20 },
-});
+}));
 
-const TransactionView = withMeta(
+const TransactionView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     transactionId: Text(40),
     invoiceId: Text(24),
@@ -143,9 +143,9 @@ const TransactionView = withMeta(
     createdAt: Time,
   }),
   { id: 'BillingTransaction' },
-);
+));
 
-export const payInvoice = defineRoute({
+export const payInvoice = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'payInvoice',
   method: 'POST',
   path: '/billing/invoices/{invoiceId}/payments',
@@ -161,9 +161,9 @@ export const payInvoice = defineRoute({
   responses: { 201: { description: 'The payment.', schema: TransactionView } },
   errors: { 402: 'The card processor declined the payment; `error.code` says why.' },
   lambda: { uses: ['table:write', 'outbox'], timeoutSeconds: 20 },
-});
+}));
 
-export const listBillingTransactions = defineRoute({
+export const listBillingTransactions = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listBillingTransactions',
   method: 'GET',
   path: '/billing/transactions',
@@ -174,14 +174,14 @@ export const listBillingTransactions = defineRoute({
   request: { query: z.strictObject({ limit: PageLimit, cursor: z.optional(Cursor) }) },
   responses: { 200: { description: 'A page of transactions.', schema: pageOf(TransactionView) } },
   lambda: { uses: ['table:read'] },
-});
+}));
 
-const PaymentMethodView = withMeta(
+const PaymentMethodView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({ paymentMethodId: Text(24), brand: Text(20), last4: Text(4), expMonth: int32(1, 12), expYear: int32(2000, 2100), billingCountry: Text(2), createdAt: Time }),
   { id: 'PaymentMethod', description: 'A card stored as a processor token: brand, last 4 digits and expiry only.' },
-);
+));
 
-export const listPaymentMethods = defineRoute({
+export const listPaymentMethods = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listPaymentMethods',
   method: 'GET',
   path: '/billing/payment-methods',
@@ -192,9 +192,9 @@ export const listPaymentMethods = defineRoute({
   request: {},
   responses: { 200: { description: 'The cards.', schema: z.strictObject({ items: list(PaymentMethodView, 50) }) } },
   lambda: { uses: ['table:read'] },
-});
+}));
 
-export const addPaymentMethod = defineRoute({
+export const addPaymentMethod = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'addPaymentMethod',
   method: 'POST',
   path: '/billing/payment-methods',
@@ -216,9 +216,9 @@ export const addPaymentMethod = defineRoute({
   },
   responses: { 201: { description: 'The stored card.', schema: PaymentMethodView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-const SettingsView = withMeta(
+const SettingsView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     mode: z.enum(BILLING_MODES),
     contacts: list(z.strictObject({ name: Text(100), email: Text(254), locale: Locale }), 10),
@@ -227,9 +227,9 @@ const SettingsView = withMeta(
     updatedAt: z.optional(Time),
   }),
   { id: 'BillingSettings' },
-);
+));
 
-export const getBillingSettings = defineRoute({
+export const getBillingSettings = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getBillingSettings',
   method: 'GET',
   path: '/billing/settings',
@@ -240,9 +240,9 @@ export const getBillingSettings = defineRoute({
   request: {},
   responses: { 200: { description: 'The settings.', schema: SettingsView } },
   lambda: { uses: ['table:read'] },
-});
+}));
 
-export const updateBillingSettings = defineRoute({
+export const updateBillingSettings = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateBillingSettings',
   method: 'PUT',
   path: '/billing/settings',
@@ -263,9 +263,9 @@ export const updateBillingSettings = defineRoute({
   },
   responses: { 200: { description: 'The settings.', schema: SettingsView } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const setVatId = defineRoute({
+export const setVatId = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'setVatId',
   method: 'PUT',
   path: '/billing/vat-id',
@@ -279,11 +279,11 @@ export const setVatId = defineRoute({
   responses: { 200: { description: 'The settings with the VAT ID and its status.', schema: SettingsView } },
   errors: { 422: 'VAT IDs are only offered to organizations in an EU member state.' },
   lambda: { uses: ['table:write'], timeoutSeconds: 15 },
-});
+}));
 
 // BI-5 account lifecycle
 
-export const cancelAccount = defineRoute({
+export const cancelAccount = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'cancelAccount',
   method: 'POST',
   path: '/me/cancel',
@@ -301,9 +301,9 @@ export const cancelAccount = defineRoute({
   },
   responses: { 200: { description: 'Cancelled.', schema: z.strictObject({ status: z.literal('cancelled'), cancelledAt: Time }) } },
   lambda: { uses: ['table:write', 'users', 'outbox'] },
-});
+}));
 
-export const reactivateAccount = defineRoute({
+export const reactivateAccount = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'reactivateAccount',
   method: 'POST',
   path: '/account-reactivation',
@@ -319,7 +319,7 @@ export const reactivateAccount = defineRoute({
   },
   errors: { 401: 'Wrong email or password, or no cancelled account.' },
   lambda: { uses: ['table:write', 'users', 'outbox', 'workflow'] },
-});
+}));
 
 export const billingRoutes = [
   listInvoices,

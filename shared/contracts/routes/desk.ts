@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CountryCode, Cursor, type OrgRole, PageLimit, UserId } from '../common.ts';
+import { CountryCode, Cursor, type OrgRole, PageLimit, UserId, shakable } from '../common.ts';
 import { withMeta } from '../common.ts';
 import { type RouteAuth, defineRoute } from '../route.ts';
 import { E164, postalCodeProblem } from '#shared/domain/desk/address.ts';
@@ -20,25 +20,25 @@ const unique = (xs: readonly string[]) => new Set(xs).size === xs.length;
 
 /** Response fields: every string and array bounded, integers 32-bit (the OWASP API ruleset checks both). */
 const Text = (max = 200) => z.string().check(z.maxLength(max));
-const Id = Text(64);
-const Time = z.iso.datetime().check(z.maxLength(40));
+const Id = /* @__PURE__ */ shakable(() => Text(64));
+const Time = /* @__PURE__ */ shakable(() => z.iso.datetime().check(z.maxLength(40)));
 /** zod-openapi does not emit a format for int32: it is declared (last, as meta does not survive refinements). */
 const int32 = (min: number, max: number) => withMeta(z.int32().check(z.minimum(min), z.maximum(max)), { format: 'int32' });
-const Int = int32(0, 2_147_483_647);
+const Int = /* @__PURE__ */ shakable(() => int32(0, 2_147_483_647));
 
 /** A page of items (at most 100) with the signed cursor of the next page, if any. */
 const deskPage = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item).check(z.maxLength(100)), nextCursor: z.optional(Cursor) });
 
-export const TicketId = withMeta(z.string().check(z.maxLength(24), z.regex(/^tkt_[0-9a-z]{20}$/, 'not a ticket id')), { description: 'Ticket id (`tkt_…`).' });
-export const AttachmentId = z.string().check(z.maxLength(24), z.regex(/^att_[0-9a-z]{20}$/, 'not an attachment id'));
-export const TicketStatus = withMeta(z.enum(TICKET_STATUSES), {
+export const TicketId = /* @__PURE__ */ shakable(() => withMeta(z.string().check(z.maxLength(24), z.regex(/^tkt_[0-9a-z]{20}$/, 'not a ticket id')), { description: 'Ticket id (`tkt_…`).' }));
+export const AttachmentId = /* @__PURE__ */ shakable(() => z.string().check(z.maxLength(24), z.regex(/^att_[0-9a-z]{20}$/, 'not an attachment id')));
+export const TicketStatus = /* @__PURE__ */ shakable(() => withMeta(z.enum(TICKET_STATUSES), {
   id: 'TicketStatus',
   description: 'SD-2: `review` (initial, the vendor checks) -> `ready_to_ship` -> `ready_to_bill` (shipped, invoiced) -> `billed` (paid, closed); `queued` when intake is over capacity.',
-});
+}));
 /** A date (`2026-03-01`, the whole day) or a date-time with offset. */
-const DateBound = z.union([z.iso.date().check(z.maxLength(10)), z.iso.datetime({ offset: true }).check(z.maxLength(40))]);
+const DateBound = /* @__PURE__ */ shakable(() => z.union([z.iso.date().check(z.maxLength(10)), z.iso.datetime({ offset: true }).check(z.maxLength(40))]));
 
-export const DeliveryAddress = withMeta(z.strictObject({
+export const DeliveryAddress = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     recipient: withMeta(Line(120), { description: 'Who receives the device: the requester or the end user.' }),
     company: z.optional(Line(120)),
     line1: Line(200),
@@ -50,9 +50,9 @@ export const DeliveryAddress = withMeta(z.strictObject({
   }).check(z.superRefine((a, ctx) => {
     const problem = postalCodeProblem(a.country, a.postalCode);
     if (problem) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: problem });
-  })), { id: 'DeliveryAddress' });
+  })), { id: 'DeliveryAddress' }));
 
-export const TicketAttachment = withMeta(z.strictObject({
+export const TicketAttachment = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     attachmentId: Id,
     fileName: Text(),
     contentType: z.enum(ATTACHMENT_TYPES),
@@ -60,23 +60,23 @@ export const TicketAttachment = withMeta(z.strictObject({
     purpose: z.enum(ATTACHMENT_PURPOSES),
     uploadedAt: Time,
     uploadedBy: z.strictObject({ role: z.enum(['requester', 'staff']) }),
-  }), { id: 'TicketAttachment' });
+  }), { id: 'TicketAttachment' }));
 
-export const TicketHistoryEntry = withMeta(z.strictObject({
+export const TicketHistoryEntry = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     at: Time,
     from: z.optional(TicketStatus),
     to: TicketStatus,
     by: z.strictObject({ role: z.enum(['requester', 'staff', 'system']), name: Text() }),
     note: z.optional(Text(1000)),
-  }), { id: 'TicketHistoryEntry', description: 'One status change (the first entry is the creation).' });
+  }), { id: 'TicketHistoryEntry', description: 'One status change (the first entry is the creation).' }));
 
-const RequesterView = z.strictObject({
+const RequesterView = /* @__PURE__ */ shakable(() => z.strictObject({
   userId: Id.check(z.maxLength(128)),
   name: Text(),
   email: withMeta(z.optional(Text(254)), { description: 'Staff views only.' }),
-});
+}));
 
-export const Ticket = withMeta(z.strictObject({
+export const Ticket = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     ticketId: Id,
     reference: withMeta(Text(32), { description: 'GEM-<n>: printed on the invoice.' }),
     orgId: Id,
@@ -97,9 +97,9 @@ export const Ticket = withMeta(z.strictObject({
     history: z.array(TicketHistoryEntry).check(z.maxLength(10)),
     createdAt: Time,
     updatedAt: Time,
-  }), { id: 'Ticket' });
+  }), { id: 'Ticket' }));
 
-export const TicketSummary = withMeta(z.strictObject({
+export const TicketSummary = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     ticketId: Id,
     reference: Text(32),
     orgId: Id,
@@ -110,9 +110,9 @@ export const TicketSummary = withMeta(z.strictObject({
     apprentice: z.boolean(),
     createdAt: Time,
     updatedAt: Time,
-  }), { id: 'TicketSummary' });
+  }), { id: 'TicketSummary' }));
 
-export const TicketComment = withMeta(z.strictObject({
+export const TicketComment = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     commentId: Id,
     ticketId: Id,
     authorRole: z.enum(['requester', 'staff']),
@@ -120,9 +120,9 @@ export const TicketComment = withMeta(z.strictObject({
     body: Text(4000),
     attachmentIds: z.array(Id).check(z.maxLength(MAX_ATTACHMENTS_PER_COMMENT)),
     createdAt: Time,
-  }), { id: 'TicketComment' });
+  }), { id: 'TicketComment' }));
 
-export const AttachmentUpload = withMeta(z.strictObject({
+export const AttachmentUpload = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     attachment: TicketAttachment,
     upload: z.strictObject({
       method: z.literal('PUT'),
@@ -130,24 +130,24 @@ export const AttachmentUpload = withMeta(z.strictObject({
       headers: withMeta(z.strictObject({ 'content-type': z.enum(ATTACHMENT_TYPES), 'content-length': Text(10) }), { description: 'Send exactly these headers with the file (they are signed).' }),
       expiresAt: Time,
     }),
-  }), { id: 'AttachmentUpload' });
+  }), { id: 'AttachmentUpload' }));
 
-export const AttachmentDownload = withMeta(z.strictObject({ url: Text(4096), expiresAt: Time }), { id: 'AttachmentDownload' });
+export const AttachmentDownload = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ url: Text(4096), expiresAt: Time }), { id: 'AttachmentDownload' }));
 
-export const DeskSettings = withMeta(z.strictObject({
+export const DeskSettings = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     visibility: withMeta(z.enum(VISIBILITIES), { description: '`own` (default): members see their own tickets; `org`: every member sees the org\'s tickets. Site admins always see all.' }),
-  }), { id: 'DeskSettings' });
+  }), { id: 'DeskSettings' }));
 
-export const DeskPreferences = withMeta(z.strictObject({ ticketEmails: withMeta(z.boolean(), { description: 'Emails about your tickets (status changes, staff replies).' }) }), { id: 'DeskPreferences' });
+export const DeskPreferences = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ ticketEmails: withMeta(z.boolean(), { description: 'Emails about your tickets (status changes, staff replies).' }) }), { id: 'DeskPreferences' }));
 
-export const DeskIntake = withMeta(z.strictObject({
+export const DeskIntake = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     capacity: Int,
     open: withMeta(Int, { description: 'Tickets in Review.' }),
     queued: Int,
     lastReference: z.optional(Text(32)),
-  }), { id: 'DeskIntake' });
+  }), { id: 'DeskIntake' }));
 
-export const Feedback = withMeta(z.strictObject({
+export const Feedback = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     feedbackId: Id,
     rating: int32(1, 5),
     text: Text(2000),
@@ -155,11 +155,11 @@ export const Feedback = withMeta(z.strictObject({
     orgId: z.optional(Id),
     orgName: z.optional(Text()),
     author: z.optional(z.strictObject({ userId: Text(128), name: Text(), email: Text(254) })),
-  }), { id: 'Feedback' });
+  }), { id: 'Feedback' }));
 
-const ticketPath = z.strictObject({ ticketId: TicketId });
-const attachmentPath = z.strictObject({ ticketId: TicketId, attachmentId: AttachmentId });
-const pageQuery = z.strictObject({ limit: PageLimit, cursor: z.optional(Cursor) });
+const ticketPath = /* @__PURE__ */ shakable(() => z.strictObject({ ticketId: TicketId }));
+const attachmentPath = /* @__PURE__ */ shakable(() => z.strictObject({ ticketId: TicketId, attachmentId: AttachmentId }));
+const pageQuery = /* @__PURE__ */ shakable(() => z.strictObject({ limit: PageLimit, cursor: z.optional(Cursor) }));
 
 /** SD: members of an Enterprise-customer or Partner account; everyone else gets a clear 403. */
 const desk = (roles?: readonly OrgRole[]): RouteAuth => ({
@@ -175,15 +175,15 @@ const STAFF_TAGS = ['Service desk(staff)'] as const;
 // ---------------------------------------------------------------------------------------------------------
 // Members
 
-export const CreateDeviceRequestBody = z.strictObject({
+export const CreateDeviceRequestBody = /* @__PURE__ */ shakable(() => z.strictObject({
   deliveryAddress: DeliveryAddress,
   internalReference: withMeta(z.optional(Line(64)), { description: 'Your file or person number; printed on the invoice.' }),
   phone: withMeta(z.string().check(z.maxLength(16), z.regex(E164, 'an E.164 number, e.g. +41791234567')), { description: 'Called if the delivery runs into a problem.' }),
   apprentice: withMeta(z.boolean(), { description: 'A laptop for an apprentice or student: a training certificate attachment is then required.' }),
   comment: z.optional(Paragraphs(2000)),
-});
+}));
 
-export const createDeviceRequest = defineRoute({
+export const createDeviceRequest = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'createDeviceRequest',
   method: 'POST',
   path: '/desk/tickets',
@@ -197,9 +197,9 @@ export const createDeviceRequest = defineRoute({
   request: { body: CreateDeviceRequestBody },
   responses: { 201: { description: 'The new ticket.', schema: Ticket } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const ListTicketsQuery = z.strictObject({
+export const ListTicketsQuery = /* @__PURE__ */ shakable(() => z.strictObject({
   scope: withMeta(z._default(z.enum(['mine', 'org']), 'mine'), { description: '`mine` ("My requests") or `org`: the org\'s tickets, for site admins and when the org shares tickets.' }),
   status: z.optional(TicketStatus),
   from: withMeta(z.optional(DateBound), { description: 'Created at or after (a date means from its start, UTC).' }),
@@ -207,9 +207,9 @@ export const ListTicketsQuery = z.strictObject({
   requesterId: withMeta(z.optional(UserId), { description: 'Only with `scope=org`.' }),
   limit: PageLimit,
   cursor: z.optional(Cursor),
-});
+}));
 
-export const listTickets = defineRoute({
+export const listTickets = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listTickets',
   method: 'GET',
   path: '/desk/tickets',
@@ -220,9 +220,9 @@ export const listTickets = defineRoute({
   auth: desk(),
   request: { query: ListTicketsQuery },
   responses: { 200: { description: 'A page of tickets.', schema: deskPage(TicketSummary) } },
-});
+}));
 
-export const getTicket = defineRoute({
+export const getTicket = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getTicket',
   method: 'GET',
   path: '/desk/tickets/{ticketId}',
@@ -232,14 +232,14 @@ export const getTicket = defineRoute({
   auth: desk(),
   request: { path: ticketPath },
   responses: { 200: { description: 'The ticket.', schema: Ticket } },
-});
+}));
 
-export const AddCommentBody = z.strictObject({
+export const AddCommentBody = /* @__PURE__ */ shakable(() => z.strictObject({
   body: Paragraphs(4000),
   attachmentIds: withMeta(z._default(z.array(AttachmentId).check(z.maxLength(MAX_ATTACHMENTS_PER_COMMENT), z.refine(unique, 'attachment ids must be unique')), []), { description: 'Uploaded attachments of this ticket (createAttachmentUpload).' }),
-});
+}));
 
-export const addTicketComment = defineRoute({
+export const addTicketComment = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'addTicketComment',
   method: 'POST',
   path: '/desk/tickets/{ticketId}/comments',
@@ -252,9 +252,9 @@ export const addTicketComment = defineRoute({
   request: { path: ticketPath, body: AddCommentBody },
   responses: { 201: { description: 'The comment.', schema: TicketComment } },
   lambda: { uses: ['table:write', 'files'] },
-});
+}));
 
-export const listTicketComments = defineRoute({
+export const listTicketComments = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listTicketComments',
   method: 'GET',
   path: '/desk/tickets/{ticketId}/comments',
@@ -264,16 +264,16 @@ export const listTicketComments = defineRoute({
   auth: desk(),
   request: { path: ticketPath, query: pageQuery },
   responses: { 200: { description: 'A page of comments.', schema: deskPage(TicketComment) } },
-});
+}));
 
-export const CreateAttachmentBody = z.strictObject({
+export const CreateAttachmentBody = /* @__PURE__ */ shakable(() => z.strictObject({
   fileName: Line(200).check(z.regex(/^[^/\\]+$/, 'a file name, without folders')),
   contentType: z.enum(ATTACHMENT_TYPES),
   size: withMeta(int32(1, MAX_ATTACHMENT_BYTES), { description: 'Bytes; at most 10 MB.' }),
   purpose: withMeta(z._default(z.enum(ATTACHMENT_PURPOSES), 'other'), { description: '`training_certificate` for an apprentice request (SD-1).' }),
-});
+}));
 
-export const createAttachmentUpload = defineRoute({
+export const createAttachmentUpload = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'createAttachmentUpload',
   method: 'POST',
   path: '/desk/tickets/{ticketId}/attachments',
@@ -287,9 +287,9 @@ export const createAttachmentUpload = defineRoute({
   request: { path: ticketPath, body: CreateAttachmentBody },
   responses: { 201: { description: 'The attachment and where to upload it.', schema: AttachmentUpload } },
   lambda: { uses: ['table:write', 'files'] },
-});
+}));
 
-export const getAttachmentDownload = defineRoute({
+export const getAttachmentDownload = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getAttachmentDownload',
   method: 'GET',
   path: '/desk/tickets/{ticketId}/attachments/{attachmentId}',
@@ -300,14 +300,14 @@ export const getAttachmentDownload = defineRoute({
   request: { path: attachmentPath },
   responses: { 200: { description: 'Where to download it.', schema: AttachmentDownload } },
   lambda: { uses: ['files'] },
-});
+}));
 
-export const SubmitFeedbackBody = z.strictObject({
+export const SubmitFeedbackBody = /* @__PURE__ */ shakable(() => z.strictObject({
   rating: int32(1, 5),
   text: Paragraphs(2000),
-});
+}));
 
-export const submitFeedback = defineRoute({
+export const submitFeedback = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'submitFeedback',
   method: 'POST',
   path: '/desk/feedback',
@@ -319,9 +319,9 @@ export const submitFeedback = defineRoute({
   request: { body: SubmitFeedbackBody },
   responses: { 201: { description: 'Thank you.', schema: Feedback } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const getDeskSettings = defineRoute({
+export const getDeskSettings = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getDeskSettings',
   method: 'GET',
   path: '/desk/settings',
@@ -331,9 +331,9 @@ export const getDeskSettings = defineRoute({
   auth: desk(),
   request: {},
   responses: { 200: { description: 'The settings.', schema: DeskSettings } },
-});
+}));
 
-export const updateDeskSettings = defineRoute({
+export const updateDeskSettings = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateDeskSettings',
   method: 'PUT',
   path: '/desk/settings',
@@ -344,9 +344,9 @@ export const updateDeskSettings = defineRoute({
   request: { body: DeskSettings },
   responses: { 200: { description: 'The settings.', schema: DeskSettings } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
-export const getDeskPreferences = defineRoute({
+export const getDeskPreferences = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getDeskPreferences',
   method: 'GET',
   path: '/desk/preferences',
@@ -356,9 +356,9 @@ export const getDeskPreferences = defineRoute({
   auth: desk(),
   request: {},
   responses: { 200: { description: 'The preferences.', schema: DeskPreferences } },
-});
+}));
 
-export const updateDeskPreferences = defineRoute({
+export const updateDeskPreferences = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateDeskPreferences',
   method: 'PUT',
   path: '/desk/preferences',
@@ -369,12 +369,12 @@ export const updateDeskPreferences = defineRoute({
   request: { body: DeskPreferences },
   responses: { 200: { description: 'The preferences.', schema: DeskPreferences } },
   lambda: { uses: ['table:write'] },
-});
+}));
 
 // ---------------------------------------------------------------------------------------------------------
 // Vendor staff (across orgs: the org comes from the ticket)
 
-export const listStaffTickets = defineRoute({
+export const listStaffTickets = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listStaffTickets',
   method: 'GET',
   path: '/staff/tickets',
@@ -384,9 +384,9 @@ export const listStaffTickets = defineRoute({
   auth: staff,
   request: { query: z.strictObject({ status: z._default(TicketStatus, 'review'), limit: PageLimit, cursor: z.optional(Cursor) }) },
   responses: { 200: { description: 'A page of tickets.', schema: deskPage(TicketSummary) } },
-});
+}));
 
-export const getStaffTicket = defineRoute({
+export const getStaffTicket = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getStaffTicket',
   method: 'GET',
   path: '/staff/tickets/{ticketId}',
@@ -396,18 +396,18 @@ export const getStaffTicket = defineRoute({
   auth: staff,
   request: { path: ticketPath },
   responses: { 200: { description: 'The ticket.', schema: Ticket } },
-});
+}));
 
-export const TransitionBody = z.strictObject({
+export const TransitionBody = /* @__PURE__ */ shakable(() => z.strictObject({
   to: TicketStatus,
   expectedVersion: withMeta(int32(1, 1_000_000), { description: 'The `version` the change is based on; another one is a 409.' }),
   note: withMeta(z.optional(Paragraphs(1000)), { description: 'Kept in the history and sent to the requester.' }),
   deviceModel: withMeta(z.optional(Line(120)), { description: 'Required to reach `ready_to_ship` (unless already set).' }),
   shipDate: withMeta(z.optional(z.iso.date().check(z.maxLength(10))), { description: 'Required to reach `ready_to_bill`.' }),
   serialNumbers: withMeta(z.optional(z.array(z.string().check(z.maxLength(64), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, 'letters, digits and dashes, at most 64'))).check(z.minLength(1), z.maxLength(50), z.refine(unique, 'serial numbers must be unique'))), { description: 'Required to reach `ready_to_bill`.' }),
-});
+}));
 
-export const transitionTicket = defineRoute({
+export const transitionTicket = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'transitionTicket',
   method: 'POST',
   path: '/staff/tickets/{ticketId}/transitions',
@@ -422,9 +422,9 @@ export const transitionTicket = defineRoute({
   request: { path: ticketPath, body: TransitionBody },
   responses: { 200: { description: 'The ticket after the change.', schema: Ticket } },
   lambda: { uses: ['table:write', 'outbox', 'files'] },
-});
+}));
 
-export const addStaffTicketComment = defineRoute({
+export const addStaffTicketComment = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'addStaffTicketComment',
   method: 'POST',
   path: '/staff/tickets/{ticketId}/comments',
@@ -436,9 +436,9 @@ export const addStaffTicketComment = defineRoute({
   request: { path: ticketPath, body: AddCommentBody },
   responses: { 201: { description: 'The comment.', schema: TicketComment } },
   lambda: { uses: ['table:write', 'outbox', 'files'] },
-});
+}));
 
-export const listStaffTicketComments = defineRoute({
+export const listStaffTicketComments = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listStaffTicketComments',
   method: 'GET',
   path: '/staff/tickets/{ticketId}/comments',
@@ -448,9 +448,9 @@ export const listStaffTicketComments = defineRoute({
   auth: staff,
   request: { path: ticketPath, query: pageQuery },
   responses: { 200: { description: 'A page of comments.', schema: deskPage(TicketComment) } },
-});
+}));
 
-export const getStaffAttachmentDownload = defineRoute({
+export const getStaffAttachmentDownload = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getStaffAttachmentDownload',
   method: 'GET',
   path: '/staff/tickets/{ticketId}/attachments/{attachmentId}',
@@ -461,9 +461,9 @@ export const getStaffAttachmentDownload = defineRoute({
   request: { path: attachmentPath },
   responses: { 200: { description: 'Where to download it.', schema: AttachmentDownload } },
   lambda: { uses: ['files'] },
-});
+}));
 
-export const listFeedback = defineRoute({
+export const listFeedback = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listFeedback',
   method: 'GET',
   path: '/staff/feedback',
@@ -473,9 +473,9 @@ export const listFeedback = defineRoute({
   auth: staff,
   request: { query: pageQuery },
   responses: { 200: { description: 'A page of feedback.', schema: deskPage(Feedback) } },
-});
+}));
 
-export const getDeskIntake = defineRoute({
+export const getDeskIntake = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getDeskIntake',
   method: 'GET',
   path: '/staff/desk/intake',
@@ -485,9 +485,9 @@ export const getDeskIntake = defineRoute({
   auth: staff,
   request: {},
   responses: { 200: { description: 'The intake gauge.', schema: DeskIntake } },
-});
+}));
 
-export const updateDeskIntake = defineRoute({
+export const updateDeskIntake = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'updateDeskIntake',
   method: 'PUT',
   path: '/staff/desk/intake',
@@ -498,7 +498,7 @@ export const updateDeskIntake = defineRoute({
   request: { body: z.strictObject({ capacity: int32(1, 100_000) }) },
   responses: { 200: { description: 'The intake gauge.', schema: DeskIntake } },
   lambda: { uses: ['table:write', 'outbox'] },
-});
+}));
 
 export const deskRoutes = [
   createDeviceRequest,

@@ -1,18 +1,18 @@
 import * as z from 'zod/mini';
-import { Email, Locale, OrgRole } from '../common.ts';
+import { Email, Locale, OrgRole, shakable } from '../common.ts';
 import { text, withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-export const MembershipView = withMeta(z.strictObject({
+export const MembershipView = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     orgId: text(44),
     orgName: text(120),
     orgKind: z.enum(['customer', 'partner']),
     role: OrgRole,
     accessGroup: text(64),
     active: withMeta(z.boolean(), { description: 'The org this request acted in.' }),
-  }), { id: 'Membership' });
+  }), { id: 'Membership' }));
 
-export const Me = withMeta(z.strictObject({
+export const Me = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     userId: text(128),
     email: Email,
     name: text(100),
@@ -35,9 +35,9 @@ export const Me = withMeta(z.strictObject({
         dueDate: text(10),
         total: z.strictObject({ amountMinor: withMeta(z.int().check(z.minimum(-2_147_483_648), z.maximum(2_147_483_647)), { format: 'int32' }), currency: text(3) }),
       })).check(z.maxLength(100))), { description: "BI-3: the active org's unpaid invoices past their due date (site admins and finance only); pay them with payInvoice." }),
-  }), { id: 'Me' });
+  }), { id: 'Me' }));
 
-export const getMe = defineRoute({
+export const getMe = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getMe',
   method: 'GET',
   path: '/me',
@@ -47,9 +47,9 @@ export const getMe = defineRoute({
   auth: { kind: 'user', allowUnverified: true },
   request: {},
   responses: { 200: { description: 'The caller.', schema: Me } },
-});
+}));
 
-export const requestEmailChange = defineRoute({
+export const requestEmailChange = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'requestEmailChange',
   method: 'POST',
   path: '/me/email-change',
@@ -66,9 +66,9 @@ export const requestEmailChange = defineRoute({
     },
   },
   lambda: { uses: ['table:write', 'outbox'] },
-});
+}));
 
-export const confirmEmailChange = defineRoute({
+export const confirmEmailChange = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'confirmEmailChange',
   method: 'POST',
   path: '/me/email-change/confirm',
@@ -84,6 +84,6 @@ export const confirmEmailChange = defineRoute({
     },
   },
   lambda: { uses: ['table:write', 'users'], dataFiles: ['email-domain-lists'] },
-});
+}));
 
 export const identityRoutes = [getMe, requestEmailChange, confirmEmailChange] as const;

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { CountryCode, Email, Locale, OrgId, OrgRole, Password, PersonName, Phone, PostalAddress } from '../common.ts';
+import { CountryCode, Email, Locale, OrgId, OrgRole, Password, PersonName, Phone, PostalAddress, shakable } from '../common.ts';
 import { text, withMeta } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-const VerificationPending = withMeta(z.strictObject({ status: z.literal('verification_pending'), message: text(1024) }), { id: 'VerificationPending', description: 'The same answer for every address: it never says whether an account exists.' });
+const VerificationPending = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ status: z.literal('verification_pending'), message: text(1024) }), { id: 'VerificationPending', description: 'The same answer for every address: it never says whether an account exists.' }));
 
-export const signUp = defineRoute({
+export const signUp = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'signUp',
   method: 'POST',
   path: '/signup',
@@ -21,9 +21,9 @@ export const signUp = defineRoute({
   },
   responses: { 202: { description: 'A code is on its way, if the address can be used.', schema: VerificationPending } },
   lambda: { uses: ['table:write', 'outbox'] },
-});
+}));
 
-export const resendSignupCode = defineRoute({
+export const resendSignupCode = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'resendSignupCode',
   method: 'POST',
   path: '/signup/resend',
@@ -34,9 +34,9 @@ export const resendSignupCode = defineRoute({
   request: { body: withMeta(z.strictObject({ email: Email }), { id: 'ResendSignupCodeRequest' }) },
   responses: { 202: { description: 'A new code is on its way, if a signup is pending for the address.', schema: VerificationPending } },
   lambda: { uses: ['table:write', 'outbox'] },
-});
+}));
 
-export const verifySignupCode = defineRoute({
+export const verifySignupCode = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'verifySignupCode',
   method: 'POST',
   path: '/signup/verify',
@@ -57,11 +57,11 @@ export const verifySignupCode = defineRoute({
     },
   },
   lambda: { uses: ['table:write', 'outbox', 'users'], dataFiles: ['email-domain-lists'] },
-});
+}));
 
-const OrgRef = withMeta(z.strictObject({ orgId: text(44), orgName: text(120) }), { id: 'OrgRef' });
+const OrgRef = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ orgId: text(44), orgName: text(120) }), { id: 'OrgRef' }));
 
-const RegistrationOutcome = withMeta(z.discriminatedUnion('status', [
+const RegistrationOutcome = /* @__PURE__ */ shakable(() => withMeta(z.discriminatedUnion('status', [
     z.strictObject({
       status: z.literal('joined'),
       organization: z.strictObject({ orgId: text(44), orgName: text(120), role: OrgRole, accessGroup: text(64) }),
@@ -71,9 +71,9 @@ const RegistrationOutcome = withMeta(z.discriminatedUnion('status', [
   ]), {
     id: 'RegistrationOutcome',
     description: '`joined`: attached to the one org owning your domain. `choose_organization`: pick one with chooseOrganization. `organization_unknown`: submit it for review.',
-  });
+  }));
 
-export const RegistrationDetails = withMeta(z.strictObject({
+export const RegistrationDetails = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     relationship: withMeta(z.enum(['customer_employee', 'partner_employee', 'prospective_partner']), {
       description: 'Employee of an organization that bought enterprise products, employee of a partner, or wanting to become a partner.',
     }),
@@ -82,9 +82,9 @@ export const RegistrationDetails = withMeta(z.strictObject({
     phone: Phone,
     country: CountryCode,
     siteAddress: PostalAddress,
-  }), { id: 'RegistrationDetails' });
+  }), { id: 'RegistrationDetails' }));
 
-export const submitRegistration = defineRoute({
+export const submitRegistration = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'submitRegistration',
   method: 'POST',
   path: '/onboarding/registration',
@@ -98,9 +98,9 @@ export const submitRegistration = defineRoute({
   request: { body: RegistrationDetails },
   responses: { 200: { description: 'What happened to the account.', schema: RegistrationOutcome } },
   lambda: { uses: ['table:write', 'outbox'] },
-});
+}));
 
-export const chooseOrganization = defineRoute({
+export const chooseOrganization = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'chooseOrganization',
   method: 'POST',
   path: '/onboarding/organization-choice',
@@ -111,18 +111,18 @@ export const chooseOrganization = defineRoute({
   request: { body: withMeta(z.strictObject({ orgId: OrgId }), { id: 'ChooseOrganizationRequest' }) },
   responses: { 200: { description: 'Attached to the chosen organization.', schema: RegistrationOutcome } },
   lambda: { uses: ['table:write', 'outbox'] },
-});
+}));
 
-export const OnboardingStatus = withMeta(z.strictObject({
+export const OnboardingStatus = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     step: z.enum(['register', 'choose_organization', 'submit_organization', 'pending_review', 'complete', 'basic_only']),
     tier: z.enum(['basic', 'limited', 'enterprise', 'partner']),
     emailVerified: z.boolean(),
     registration: z.optional(z.extend(RegistrationDetails, { submittedAt: text(40) })),
     candidates: z.optional(z.array(OrgRef).check(z.maxLength(50))),
     pendingReview: z.optional(z.strictObject({ reviewId: text(30), reference: text(8), kind: z.enum(['organization', 'upgrade', 'reactivation']), expectedBy: text(40) })),
-  }), { id: 'OnboardingStatus' });
+  }), { id: 'OnboardingStatus' }));
 
-export const getOnboardingStatus = defineRoute({
+export const getOnboardingStatus = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getOnboardingStatus',
   method: 'GET',
   path: '/onboarding/status',
@@ -132,11 +132,11 @@ export const getOnboardingStatus = defineRoute({
   auth: { kind: 'user', allowUnverified: true },
   request: {},
   responses: { 200: { description: 'The current step.', schema: OnboardingStatus } },
-});
+}));
 
 
 
-export const requestPasswordReset = defineRoute({
+export const requestPasswordReset = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'requestPasswordReset',
   method: 'POST',
   path: '/password/forgot',
@@ -155,6 +155,6 @@ export const requestPasswordReset = defineRoute({
     },
   },
   lambda: { uses: ['table:write', 'users'] },
-});
+}));
 
 export const onboardingRoutes = [signUp, resendSignupCode, verifySignupCode, submitRegistration, chooseOrganization, getOnboardingStatus, requestPasswordReset] as const;

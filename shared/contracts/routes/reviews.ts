@@ -1,23 +1,23 @@
 import * as z from 'zod/mini';
 import { CONTACT_METHODS, DECISIONS, REVIEW_KINDS, REVIEW_STATUSES } from '#shared/domain/reviews/model.ts';
-import { CountryCode, Cursor, Email, Locale, PageLimit, Phone, PostalAddress, UtcDateTime, page, text, withMeta } from '../common.ts';
+import { CountryCode, Cursor, Email, Locale, PageLimit, Phone, PostalAddress, UtcDateTime, page, text, withMeta, shakable } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-export const ReviewKind = withMeta(z.enum(REVIEW_KINDS), { id: 'ReviewKind', description: 'organization (ON-4), upgrade (ON-6) or reactivation (BI-5).' });
-export const ReviewId = z.string().check(z.regex(/^rev_[0-9a-z]{20,26}$/, 'not a review id'), z.maxLength(30));
-const ServiceTag = withMeta(z.string().check(z.trim(), z.toUpperCase(), z.regex(/^[A-Z0-9]{5,12}$/, '5 to 12 letters and digits')), {
+export const ReviewKind = /* @__PURE__ */ shakable(() => withMeta(z.enum(REVIEW_KINDS), { id: 'ReviewKind', description: 'organization (ON-4), upgrade (ON-6) or reactivation (BI-5).' }));
+export const ReviewId = /* @__PURE__ */ shakable(() => z.string().check(z.regex(/^rev_[0-9a-z]{20,26}$/, 'not a review id'), z.maxLength(30)));
+const ServiceTag = /* @__PURE__ */ shakable(() => withMeta(z.string().check(z.trim(), z.toUpperCase(), z.regex(/^[A-Z0-9]{5,12}$/, '5 to 12 letters and digits')), {
   description: "The service tag of one of the organization's products.",
   example: '7XK9Q2B',
-});
-const SerialNumber = withMeta(z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{3,39}$/, '4 to 40 letters, digits and dashes')), {
+}));
+const SerialNumber = /* @__PURE__ */ shakable(() => withMeta(z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{3,39}$/, '4 to 40 letters, digits and dashes')), {
   description: "The serial number of one of the organization's products.",
   example: 'CN-0F6G2K-74261',
-});
-const OrgName = z.string().check(z.trim(), z.minLength(2), z.maxLength(120));
-const Reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
-const Reference = withMeta(z.string().check(z.regex(/^\d{8}$/)), { description: 'The 8-digit number to quote; it is in the acknowledgement email too.' });
+}));
+const OrgName = /* @__PURE__ */ shakable(() => z.string().check(z.trim(), z.minLength(2), z.maxLength(120)));
+const Reason = /* @__PURE__ */ shakable(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)));
+const Reference = /* @__PURE__ */ shakable(() => withMeta(z.string().check(z.regex(/^\d{8}$/)), { description: 'The 8-digit number to quote; it is in the acknowledgement email too.' }));
 
-const ReviewReceipt = withMeta(
+const ReviewReceipt = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     reviewId: ReviewId,
     reference: Reference,
@@ -27,9 +27,9 @@ const ReviewReceipt = withMeta(
     expectedBy: withMeta(UtcDateTime, { description: 'Two business days after submission (weekends skipped, UTC).' }),
   }),
   { id: 'ReviewReceipt' },
-);
+));
 
-export const submitOrganizationForReview = defineRoute({
+export const submitOrganizationForReview = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'submitOrganizationForReview',
   method: 'POST',
   path: '/organization-reviews',
@@ -59,9 +59,9 @@ export const submitOrganizationForReview = defineRoute({
   },
   responses: { 201: { description: 'The request is in review; an acknowledgement email is on its way.', schema: ReviewReceipt } },
   lambda: { uses: ['table:write', 'outbox', 'workflow'] },
-});
+}));
 
-export const requestAccountUpgrade = defineRoute({
+export const requestAccountUpgrade = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'requestAccountUpgrade',
   method: 'POST',
   path: '/upgrade-requests',
@@ -106,11 +106,11 @@ export const requestAccountUpgrade = defineRoute({
     },
   },
   lambda: { uses: ['table:write', 'outbox', 'workflow'] },
-});
+}));
 
-const Staff = z.strictObject({ userId: text(128), email: Email });
+const Staff = /* @__PURE__ */ shakable(() => z.strictObject({ userId: text(128), email: Email }));
 
-export const ReviewView = withMeta(
+export const ReviewView = /* @__PURE__ */ shakable(() => withMeta(
   z.strictObject({
     reviewId: ReviewId,
     reference: text(8),
@@ -161,9 +161,9 @@ export const ReviewView = withMeta(
     ),
   }),
   { id: 'Review' },
-);
+));
 
-export const listReviews = defineRoute({
+export const listReviews = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'listReviews',
   method: 'GET',
   path: '/reviews',
@@ -175,9 +175,9 @@ export const listReviews = defineRoute({
   request: { query: z.strictObject({ kind: z.optional(ReviewKind), limit: PageLimit, cursor: z.optional(Cursor) }) },
   responses: { 200: { description: 'A page of pending reviews.', schema: withMeta(page(ReviewView), { id: 'ReviewPage' }) } },
   lambda: { uses: ['table:read'] },
-});
+}));
 
-export const decideReview = defineRoute({
+export const decideReview = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'decideReview',
   method: 'POST',
   path: '/reviews/{reviewId}/decision',
@@ -201,6 +201,6 @@ export const decideReview = defineRoute({
   },
   responses: { 202: { description: 'The decision is recorded; the workflow applies it and emails the applicant.', schema: ReviewView } },
   lambda: { uses: ['table:write', 'workflow'] },
-});
+}));
 
 export const reviewRoutes = [submitOrganizationForReview, requestAccountUpgrade, listReviews, decideReview] as const;

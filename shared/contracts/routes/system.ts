@@ -1,16 +1,16 @@
 import * as z from 'zod/mini';
-import { UtcDateTime, text, withMeta } from '../common.ts';
+import { UtcDateTime, text, withMeta, shakable } from '../common.ts';
 import { defineRoute } from '../route.ts';
 
-export const Health = withMeta(z.strictObject({
+export const Health = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({
     status: z.literal('ok'),
     service: text(64),
     stage: text(32),
     version: text(64),
     time: UtcDateTime,
-  }), { id: 'Health' });
+  }), { id: 'Health' }));
 
-export const getHealth = defineRoute({
+export const getHealth = /* @__PURE__ */ shakable(() => defineRoute({
   operationId: 'getHealth',
   method: 'GET',
   path: '/health',
@@ -21,6 +21,6 @@ export const getHealth = defineRoute({
   auth: { kind: 'public' },
   request: {},
   responses: { 200: { description: 'The API is up.', schema: Health } },
-});
+}));
 
 export const systemRoutes = [getHealth] as const;
