@@ -22,7 +22,7 @@ if ((values.period === undefined) === (values.date === undefined)) {
 }
 await useLocalStack();
 const { runInvoiceBatch } = await import('#shared/domain/billing/batch.ts');
-const { billingBatchStore } = await import('#shared/adapters/dynamodb/repositories/billing.ts');
+const { billingBatchStore } = await import('#shared/adapters/dynamodb/repositories/billing-batch.ts');
 const { viesRegistry } = await import('#shared/adapters/billing/vies.ts');
 const { getSealer } = await import('#shared/adapters/crypto/seal-key.ts');
 const { systemClock } = await import('#shared/lib/ids.ts');

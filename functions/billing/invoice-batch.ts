@@ -1,6 +1,6 @@
 import { viesRegistry } from '#shared/adapters/billing/vies.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing.ts';
+import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
 import { ENV, optionalEnv } from '#shared/config/env.ts';
 import { type BatchResult, runInvoiceBatch } from '#shared/domain/billing/batch.ts';
 import { scheduledTarget } from '#shared/domain/billing/period.ts';

@@ -3,7 +3,7 @@ import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viesRegistry } from '#shared/adapters/billing/vies.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing.ts';
+import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
 import { runInvoiceBatch } from '#shared/domain/billing/batch.ts';
 import { type TestApi, startTestApi } from '#test/support/api.ts';
 import { createTestOrg, createTestUser } from '#test/support/identity.ts';

@@ -1,14 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viesRegistry } from '#shared/adapters/billing/vies.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { documentClient } from '#shared/adapters/dynamodb/client.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
-import { billingBatchStore, getInvoice } from '#shared/adapters/dynamodb/repositories/billing.ts';
+import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
+import { getInvoice } from '#shared/adapters/dynamodb/repositories/billing.ts';
 import { putOrgDetails } from '#shared/adapters/dynamodb/repositories/account-items.ts';
-import { type BatchDeps, invoiceIdFor, runInvoiceBatch } from '#shared/domain/billing/batch.ts';
+import { type BatchDeps, invoiceIdFor, lineOf, runInvoiceBatch } from '#shared/domain/billing/batch.ts';
+import { type BillableTicket, type Invoice, SELLER } from '#shared/domain/billing/model.ts';
 import type { BillingBatchStore } from '#shared/domain/billing/ports.ts';
 import type { Org } from '#shared/domain/identity/model.ts';
 import { systemClock } from '#shared/lib/ids.ts';
@@ -197,6 +199,76 @@ describe('quarterly batch', () => {
     await expect(runInvoiceBatch({ period: '2026-Q5' }, deps())).rejects.toMatchObject({ code: 'invalid_period' });
     await expect(runInvoiceBatch({ date: '2026-02-30' }, deps())).rejects.toMatchObject({ code: 'invalid_date' });
     await expect(runInvoiceBatch({ date: '2026-02-03', period: '2026-Q1' }, deps())).rejects.toMatchObject({ code: 'invalid_batch_target' });
+  });
+});
+
+describe('adding lines (the store)', () => {
+  const billable = (orgId: string, t: Awaited<ReturnType<typeof putReadyTicket>>): BillableTicket => ({
+    orgId,
+    ticketId: t.ticketId,
+    number: t.number,
+    reference: t.reference,
+    createdAt: t.createdAt,
+    readyAt: t.readyAt,
+    deviceModel: 'Latitude 3550',
+    serialNumbers: [`SN-${t.number}`],
+    deliveryAddress: { recipient: 'Noah Petit', line1: '21 avenue Jean Jaurès', postalCode: '69007', city: 'Lyon', country: 'FR' },
+    requester: { userId: `u_${t.number}`, email: `requester-${t.number}@example.com`, name: 'Léa Martin', locale: 'fr' },
+  });
+  const draft = (org: Org, invoiceId: string): Invoice => ({
+    invoiceId,
+    orgId: org.orgId,
+    orgName: org.name,
+    runKey: `test-${invoiceId}`,
+    mode: 'quarterly',
+    period: '2023-Q1',
+    status: 'draft',
+    currency: SELLER.currency,
+    lineCount: 0,
+    netMinor: 0,
+    ticketIds: [],
+    ticketReferences: [],
+    fallbackRecipient: { name: 'Léa Martin', email: 'lea@example.com', locale: 'fr' },
+    createdAt: new Date().toISOString(),
+  });
+
+  it('writes the lines that can be written and reports the ones already invoiced or on a closed invoice', async () => {
+    const org = await createTestOrg({ country: 'IE' });
+    const made = await Promise.all([0, 1, 2, 3, 4, 5].map(() => putReadyTicket(org, { readyAt: '2023-02-01T10:00:00.000Z' })));
+    const invoiceId = invoiceIdFor([org.orgId, 'quarter', 'store-test']);
+    await store.createDraft(draft(org, invoiceId));
+    const lines = made.map((t) => ({ line: lineOf(invoiceId, billable(org.orgId, t)), ticket: billable(org.orgId, t) }));
+
+    expect(await store.addLines(lines.slice(0, 3))).toEqual(['added', 'added', 'added']);
+    // The same transaction holds lines already written (a stale page, a twin run): only those are dropped.
+    expect(await store.addLines(lines)).toEqual(['already_invoiced', 'already_invoiced', 'already_invoiced', 'added', 'added', 'added']);
+    expect(await getInvoice(invoiceId)).toMatchObject({ status: 'draft', lineCount: 6, netMinor: 6 * 74_900 });
+    const refs = await store.lineReferences(invoiceId);
+    expect(refs).toEqual([...made].sort((a, b) => a.number - b.number).map((t) => ({ ticketId: t.ticketId, reference: t.reference })));
+    for (const t of made) expect((await ticketItem(org.orgId, t.ticketId))?.invoiceId).toBe(invoiceId);
+
+    const late = await putReadyTicket(org, { readyAt: '2023-02-02T10:00:00.000Z' });
+    await documentClient().send(
+      new UpdateCommand({ TableName: table(), Key: keys.invoice(invoiceId), UpdateExpression: 'SET #s = :issued', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':issued': 'issued' } }),
+    );
+    expect(await store.addLines([{ line: lineOf(invoiceId, billable(org.orgId, late)), ticket: billable(org.orgId, late) }])).toEqual(['invoice_closed']);
+    expect((await ticketItem(org.orgId, late.ticketId))?.invoiceId).toBeUndefined();
+    expect(await linesOf(invoiceId)).toHaveLength(6);
+  });
+
+  it('issues an invoice with more lines than one transaction holds, listing every ticket once', async () => {
+    const org = await createTestOrg({ country: 'IE' });
+    await setBillingMode(org, 'quarterly');
+    const made = await Promise.all(Array.from({ length: 120 }, () => putReadyTicket(org, { readyAt: '2023-08-01T10:00:00.000Z' })));
+    const out = await runInvoiceBatch({ period: '2023-Q3', orgIds: [org.orgId], pageSize: 200 }, deps());
+    expect(out).toMatchObject({ complete: true, linesAdded: 120, invoicesIssued: 1 });
+    const invoice = await getInvoice(invoiceIdFor([org.orgId, 'quarter', '2023-Q3']));
+    expect(invoice).toMatchObject({ status: 'issued', lineCount: 120, subtotalMinor: 120 * 74_900 });
+    const byNumber = [...made].sort((a, b) => a.number - b.number);
+    expect(invoice?.ticketIds).toEqual(byNumber.map((t) => t.ticketId));
+    const [entry] = await orgInvoices(org.orgId);
+    expect(entry?.ticketReferences).toEqual(byNumber.map((t) => t.reference));
+    expect(await linesOf(invoice?.invoiceId as string)).toHaveLength(120);
   });
 });
 

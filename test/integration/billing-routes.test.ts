@@ -7,7 +7,7 @@ import { viesRegistry } from '#shared/adapters/billing/vies.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { documentClient } from '#shared/adapters/dynamodb/client.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
-import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing.ts';
+import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import { runInvoiceBatch } from '#shared/domain/billing/batch.ts';
 import type { Org } from '#shared/domain/identity/model.ts';

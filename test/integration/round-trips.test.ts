@@ -13,7 +13,7 @@ import { recordDynamoCalls } from '#test/support/dynamo-calls.ts';
 import { type TestUser, createTestOrg, createTestUser, uniqueEmail } from '#test/support/identity.ts';
 import { REGISTRATION_DETAILS, STRONG_PASSWORD, codeFromMailbox } from '#test/support/onboarding.ts';
 import { viesRegistry } from '#shared/adapters/billing/vies.ts';
-import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing.ts';
+import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
 import { invoiceIdFor, runInvoiceBatch } from '#shared/domain/billing/batch.ts';
 import { putReadyTicket } from '#test/builders/billing.ts';
 

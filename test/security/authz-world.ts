@@ -7,7 +7,7 @@ import type { Org } from '#shared/domain/identity/model.ts';
 import type { OrgRole } from '#shared/domain/shared/vocabulary.ts';
 import { viesRegistry } from '#shared/adapters/billing/vies.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing.ts';
+import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
 import { runInvoiceBatch } from '#shared/domain/billing/batch.ts';
 import { ensureTable } from '#infra/local/bootstrap.ts';
 import { putReadyTicket, setBillingMode } from '#test/builders/billing.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viesRegistry } from '#shared/adapters/billing/vies.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing.ts';
+import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
 import { runInvoiceBatch } from '#shared/domain/billing/batch.ts';
 import type { Org } from '#shared/domain/identity/model.ts';
 import { type TestApi, startTestApi } from '#test/support/api.ts';

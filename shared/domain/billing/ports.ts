@@ -18,6 +18,18 @@ export interface BatchCheckpoint {
 
 export type AddLineOutcome = 'added' | 'already_invoiced' | 'invoice_closed';
 
+/** A line to add with the ticket it bills. */
+export interface NewLine {
+  line: InvoiceLine;
+  ticket: BillableTicket;
+}
+
+/** What an issued invoice lists of its lines: read from the lines once, when it is issued. */
+export interface LineReference {
+  ticketId: string;
+  reference: string;
+}
+
 /** What issuing writes besides the header: the org's invoice list entry, unpaid summary and the emails. */
 export interface IssueWrite {
   invoice: Invoice;
@@ -32,12 +44,23 @@ export interface BillingBatchStore {
   orgBilling(orgId: string): Promise<OrgBilling | undefined>;
   /** Conditional put: false when the draft (or the issued invoice) already exists. */
   createDraft(invoice: Invoice): Promise<boolean>;
-  /** The line, the ticket's invoice reference and the header's running net, in one transaction. */
-  addLine(line: InvoiceLine, ticket: BillableTicket): Promise<AddLineOutcome>;
+  /**
+   * Adds lines, each with its ticket's invoice reference and its header's running net and line count, all
+   * or nothing per line: TransactWriteItems of up to 100 actions (2 per line, 1 per header touched), a line
+   * whose condition fails (ticket invoiced meanwhile, invoice no longer a draft) dropped and the rest
+   * written again. The outcome of each line, in order. Never rewrites anything that grows with the invoice.
+   */
+  addLines(lines: readonly NewLine[]): Promise<AddLineOutcome[]>;
+  /** The invoice's lines as ticket id and reference, by ticket number (consistent Query, page by page). */
+  lineReferences(invoiceId: string): Promise<LineReference[]>;
   /** Drafts left by the run `runKey` (sparse index), oldest first. */
   draftsOfRun(runKey: string, limit: number, after: Record<string, unknown> | undefined): Promise<Page<Invoice>>;
   getInvoice(invoiceId: string): Promise<Invoice | undefined>;
-  /** Takes the seller's next number and issues the draft in one transaction; false if it is not a draft any more. */
+  /**
+   * Takes the seller's next number and issues the draft in one transaction, conditional on the draft still
+   * having the line count `write` was given; false (with the header read again) when it is not a draft any
+   * more or lines were added meanwhile.
+   */
   issue(write: (number: number) => IssueWrite, sellerId: string): Promise<{ issued: boolean; invoice?: Invoice }>;
   putSettings(settings: BillingSettings): Promise<void>;
 }

@@ -1,11 +1,9 @@
-import { randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '#shared/config/env.ts';
-import type { BillableTicket, BillingSettings, BillingTransaction, Invoice, InvoiceLine, OrgBilling, PaymentMethod, PostalLines, UnpaidInvoice } from '#shared/domain/billing/model.ts';
+import type { BillingSettings, BillingTransaction, Invoice, InvoiceLine, OrgBilling, PaymentMethod, PostalLines } from '#shared/domain/billing/model.ts';
 import { defaultBillingSettings } from '#shared/domain/billing/model.ts';
-import type { AddLineOutcome, BatchCheckpoint, BillingBatchStore, BillingStore, InvoiceListEntry } from '#shared/domain/billing/ports.ts';
+import type { BillingStore, InvoiceListEntry } from '#shared/domain/billing/ports.ts';
 import type { AccountStatusStore } from '#shared/domain/billing/lifecycle.ts';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import type { Page } from '#shared/domain/desk/model.ts';
@@ -15,16 +13,13 @@ import { cancellationReasons, rawWrite, writeIdempotently } from '../idempotent-
 import { keys } from '../keys.ts';
 import { TABLE_KEYS } from '../table-def.ts';
 import { outboxPut } from './outbox.ts';
-import { withContentionRetry } from '../contention.ts';
 import { dynamoPrincipalStore } from './principals.ts';
 import { unpaidInvoices } from './billing-summary.ts';
 
 /**
- * Billing's items (docs/data-model.md P66, P70-P82) as plain DocumentClient commands. Writes that must hold
- * together (a line with its ticket's invoice reference; issuing with the invoice number, the org's list
- * entry, the unpaid summary and the emails; a payment with its transaction and idempotency record) are one
- * TransactWriteItems each. Contention between concurrent batch runs (TransactionConflict) is retried with
- * jittered backoff.
+ * Billing's items (docs/data-model.md P66, P70-P76, P82) as plain DocumentClient commands. Writes that must
+ * hold together (a payment with its transaction and idempotency record; a status change with its email) are
+ * one TransactWriteItems each. The invoice batch's items (P77-P81) are in billing-batch.ts.
  */
 
 type Item = Record<string, unknown>;
@@ -41,10 +36,7 @@ function strip<T>(item: Item): T {
   return out as T;
 }
 
-const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 const codes = (e: unknown) => cancellationReasons(e)?.map((r) => r.Code);
-/** Concurrent batch runs meet on the same invoice and counter: their transactions are retried. */
-const retryContention = <T>(fn: () => Promise<T>) => withContentionRetry(fn, 10);
 
 const raw = (item: TransactItem) => rawWrite(item as Record<string, unknown>);
 
@@ -56,26 +48,6 @@ function outboxItem(email: EmailRequest, sealer: Sealer): TransactItem {
 
 // ---------------------------------------------------------------------------------------------------------
 // Mapping
-
-function ticketOf(it: Item): BillableTicket {
-  const history = (it.history as { to: string; at: string }[] | undefined) ?? [];
-  const ready = [...history].reverse().find((h) => h.to === 'ready_to_bill');
-  return {
-    orgId: it.orgId as string,
-    ticketId: it.ticketId as string,
-    number: it.number as number,
-    reference: it.reference as string,
-    internalReference: it.internalReference as string | undefined,
-    createdAt: it.createdAt as string,
-    readyAt: ready?.at ?? (it.updatedAt as string),
-    shipDate: it.shipDate as string | undefined,
-    deviceModel: it.deviceModel as string | undefined,
-    serialNumbers: it.serialNumbers as string[] | undefined,
-    deliveryAddress: it.deliveryAddress as BillableTicket['deliveryAddress'],
-    requester: it.requester as BillableTicket['requester'],
-    invoiceId: it.invoiceId as string | undefined,
-  };
-}
 
 function settingsOf(orgId: string, it: Item | undefined): BillingSettings {
   if (!it) return defaultBillingSettings(orgId);
@@ -135,189 +107,6 @@ export async function getInvoice(invoiceId: string): Promise<Invoice | undefined
   const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.invoice(invoiceId), ConsistentRead: true }));
   return Item ? strip<Invoice>(Item) : undefined;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// The batch (BI-2)
-
-export const billingBatchStore = (mail: { sealer: Sealer }): BillingBatchStore => ({
-  async readyToBillPage(limit, after) {
-    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': keys.ticketsByStatusPartition('ready_to_bill') },
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    return { items: (out.Items ?? []).map(ticketOf), lastKey: out.LastEvaluatedKey };
-  },
-
-  async getCheckpoint(runKey) {
-    const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.batchCheckpoint(runKey), ConsistentRead: true }));
-    return Item ? strip<BatchCheckpoint>(Item) : undefined;
-  },
-
-  async saveCheckpoint(cp) {
-    const { lastKey, ...rest } = cp;
-    await send(new PutCommand({ TableName: tableName(), Item: { ...keys.batchCheckpoint(cp.runKey), [ET]: 'BatchCheckpoint', ...rest, ...(lastKey ? { lastKey } : {}) } }));
-  },
-
-  orgBilling,
-  getInvoice,
-  putSettings,
-
-  async createDraft(invoice) {
-    try {
-      await send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: { ...keys.invoice(invoice.invoiceId), ...keys.invoiceDraft(invoice.runKey, invoice.createdAt, invoice.invoiceId), [ET]: 'Invoice', ...invoice },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-  },
-
-  async addLine(line: InvoiceLine, ticket: BillableTicket): Promise<AddLineOutcome> {
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: tableName(),
-          Item: { ...keys.invoiceLine(line.invoiceId, line.ticketNumber, line.ticketId), [ET]: 'InvoiceLine', ...line },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.ticket(ticket.orgId, ticket.ticketId),
-          UpdateExpression: 'SET invoiceId = :inv',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(invoiceId) AND #status = :rtb',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inv': line.invoiceId, ':rtb': 'ready_to_bill' },
-        },
-      },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.invoice(line.invoiceId),
-          UpdateExpression: 'SET netMinor = netMinor + :net, lineCount = lineCount + :one, ticketIds = list_append(ticketIds, :ids), ticketReferences = list_append(ticketReferences, :refs)',
-          ConditionExpression: '#status = :draft',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':net': line.netMinor, ':one': 1, ':ids': [line.ticketId], ':refs': [line.reference], ':draft': 'draft' },
-        },
-      },
-    ];
-    try {
-      await retryContention(() => send(new TransactWriteCommand({ TransactItems: items })));
-      return 'added';
-    } catch (e) {
-      const c = codes(e);
-      if (!c) throw e;
-      if (c[2] === 'ConditionalCheckFailed') return 'invoice_closed';
-      if (c[0] === 'ConditionalCheckFailed' || c[1] === 'ConditionalCheckFailed') return 'already_invoiced';
-      throw e;
-    }
-  },
-
-  async draftsOfRun(runKey, limit, after) {
-    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': keys.invoiceDraftPartition(runKey) },
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    return { items: (out.Items ?? []).map((i) => strip<Invoice>(i)), lastKey: out.LastEvaluatedKey };
-  },
-
-  async issue(write, sellerId) {
-    for (let attempt = 1; ; attempt++) {
-      const { Item: counter } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.invoiceCounter(sellerId), ConsistentRead: true }));
-      const prev = (counter?.seq as number | undefined) ?? 0;
-      const { invoice, emails } = write(prev + 1);
-      const draft = await getInvoice(invoice.invoiceId);
-      if (!draft || draft.status !== 'draft') return { issued: false };
-      if (draft.lineCount !== invoice.lineCount) return { issued: false, invoice: draft };
-      const unpaid: UnpaidInvoice = { invoiceId: invoice.invoiceId, number: invoice.number as string, dueDate: invoice.dueDate as string, totalMinor: invoice.totalMinor as number, currency: invoice.currency };
-      const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.invoiceCounter(sellerId), [ET]: 'InvoiceCounter', sellerId, seq: prev + 1 },
-            ConditionExpression: prev === 0 ? 'attribute_not_exists(pk)' : 'seq = :prev',
-            ...(prev === 0 ? {} : { ExpressionAttributeValues: { ':prev': prev } }),
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.invoice(invoice.invoiceId), [ET]: 'Invoice', ...invoice },
-            ConditionExpression: '#status = :draft AND lineCount = :lc',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':draft': 'draft', ':lc': invoice.lineCount },
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: {
-              ...keys.invoiceReportEntry(invoice.orgId, invoice.issuedAt as string, invoice.invoiceId),
-              [ET]: 'InvoiceEntry',
-              orgId: invoice.orgId,
-              invoiceId: invoice.invoiceId,
-              invoiceNumber: invoice.number,
-              issuedAt: invoice.issuedAt,
-              dueDate: invoice.dueDate,
-              status: 'issued',
-              currency: invoice.currency,
-              totalMinor: invoice.totalMinor,
-              period: invoice.period,
-              ticketReferences: invoice.ticketReferences,
-            },
-          },
-        },
-        {
-          Update: {
-            TableName: tableName(),
-            Key: keys.billingSummary(invoice.orgId),
-            UpdateExpression: 'SET #u = :u, orgId = :o, #et = :et',
-            ExpressionAttributeNames: { '#u': unpaidAttr(invoice.invoiceId), '#et': ET },
-            ExpressionAttributeValues: { ':u': unpaid, ':o': invoice.orgId, ':et': 'BillingSummary' },
-          },
-        },
-        ...emails.map((e) => outboxItem(e, mail.sealer)),
-      ];
-      try {
-        await retryContention(() => send(new TransactWriteCommand({ TransactItems: items })));
-        return { issued: true, invoice };
-      } catch (e) {
-        const c = codes(e);
-        if (!c) throw e;
-        if (c[1] === 'ConditionalCheckFailed') {
-          const now = await getInvoice(invoice.invoiceId);
-          if (!now || now.status !== 'draft') return { issued: false };
-          // lines were added meanwhile: the caller issues again from a fresh read
-          return { issued: false, invoice: now };
-        }
-        if (c[0] === 'ConditionalCheckFailed' && attempt < 20) {
-          await sleep(randomInt(5, 40));
-          continue;
-        }
-        throw e;
-      }
-    }
-  },
-});
 
 // ---------------------------------------------------------------------------------------------------------
 // The routes (BI-1, BI-3, SD-5)
