@@ -6,6 +6,7 @@ import { formatMoney, rateFor, totalsOf, vatTreatment } from './money.ts';
 import { type BatchTarget, type Period, localDate, parseTarget, periodOf } from './period.ts';
 import type { BatchCheckpoint, BillingBatchStore, NewLine, VatRegistry } from './ports.ts';
 import { recheckVat } from './vat.ts';
+import { forEachLimited } from '#shared/lib/concurrency.ts';
 
 /**
  * BI-2 scheduled invoice batches. One entry point for the Lambda handler (EventBridge Scheduler), the
@@ -69,15 +70,6 @@ export interface BatchResult extends BatchProgress {
 const ORG_CACHE_LIMIT = 1000;
 /** Org reads and draft puts of a page in flight at once. */
 const PARALLEL_READS = 8;
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
 
 /** Deterministic ids: `inv_` + 20 base32 chars of a hash of what the invoice covers. */
 export function invoiceIdFor(parts: readonly string[]): string {

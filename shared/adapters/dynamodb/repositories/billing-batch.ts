@@ -2,18 +2,14 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ENV, requireEnv } from '#shared/config/env.ts';
 import type { BillableTicket, Invoice, UnpaidInvoice } from '#shared/domain/billing/model.ts';
 import type { AddLineOutcome, BatchCheckpoint, BillingBatchStore, LineReference, NewLine } from '#shared/domain/billing/ports.ts';
-import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
-import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { documentClient } from '../client.ts';
+import type { Sealer } from '#shared/domain/email/ports.ts';
+import { forEachLimited } from '#shared/lib/concurrency.ts';
 import { withContentionRetry } from '../contention.ts';
-import { cancellationReasons } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
 import { TABLE_KEYS } from '../table-def.ts';
-import { getInvoice, orgBilling, putSettings } from './billing.ts';
-import { outboxPut } from './outbox.ts';
+import { codes, getInvoice, orgBilling, outboxItem, putSettings, send, strip, tableName } from './billing.ts';
 
 /**
  * The BI-2 invoice batch's items (docs/data-model.md P77-P81) as plain DocumentClient commands; the reads
@@ -24,28 +20,12 @@ type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const ET = TABLE_KEYS.entityType;
-const STORAGE = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', ET, TABLE_KEYS.ttl];
-const tableName = () => requireEnv(ENV.tableName);
-const send = <T = Item>(command: object): Promise<T> => (documentClient() as unknown as { send(c: object): Promise<T> }).send(command);
-
-function strip<T>(item: Item): T {
-  const out: Item = { ...item };
-  for (const a of STORAGE) delete out[a];
-  return out as T;
-}
 
 const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
-const codes = (e: unknown) => cancellationReasons(e)?.map((r) => r.Code);
 /** Concurrent batch runs meet on the same invoice and counter: their transactions are retried. */
 const retryContention = <T>(fn: () => Promise<T>) => withContentionRetry(fn, 10);
 /** P71: one attribute per unpaid invoice on the org's billing summary (billing-summary.ts reads them). */
 const unpaidAttr = (invoiceId: string) => `unpaid_${invoiceId}`;
-
-/** The outbox item of an email as a raw TransactItem (the same item outboxPut writes). */
-function outboxItem(email: EmailRequest, sealer: Sealer): TransactItem {
-  const { ToolboxItem: _t, ...params } = outboxPut(email, { sealer, ids: systemIds, clock: systemClock }).params() as TransactItem & { ToolboxItem?: unknown };
-  return params;
-}
 
 function ticketOf(it: Item): BillableTicket {
   const history = (it.history as { to: string; at: string }[] | undefined) ?? [];
@@ -72,15 +52,6 @@ const MAX_TRANSACT_ACTIONS = 100;
 const LINES_PER_HEADER = Math.floor((MAX_TRANSACT_ACTIONS - 1) / 2);
 /** Line transactions in flight at once (they touch disjoint headers). */
 const PARALLEL_TRANSACTIONS = 4;
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
 
 /**
  * One transaction of line chunks (each chunk: lines of one invoice): per line its put (conditional on

@@ -27,21 +27,21 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 const ET = TABLE_KEYS.entityType;
 const STORAGE = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', ET, TABLE_KEYS.ttl];
-const tableName = () => requireEnv(ENV.tableName);
-const send = <T = Item>(command: object): Promise<T> => (documentClient() as unknown as { send(c: object): Promise<T> }).send(command);
+export const tableName = () => requireEnv(ENV.tableName);
+export const send = <T = Item>(command: object): Promise<T> => (documentClient() as unknown as { send(c: object): Promise<T> }).send(command);
 
-function strip<T>(item: Item): T {
+export function strip<T>(item: Item): T {
   const out: Item = { ...item };
   for (const a of STORAGE) delete out[a];
   return out as T;
 }
 
-const codes = (e: unknown) => cancellationReasons(e)?.map((r) => r.Code);
+export const codes = (e: unknown) => cancellationReasons(e)?.map((r) => r.Code);
 
 const raw = (item: TransactItem) => rawWrite(item as Record<string, unknown>);
 
 /** The outbox item of an email as a raw TransactItem (the same item outboxPut writes). */
-function outboxItem(email: EmailRequest, sealer: Sealer): TransactItem {
+export function outboxItem(email: EmailRequest, sealer: Sealer): TransactItem {
   const { ToolboxItem: _t, ...params } = outboxPut(email, { sealer, ids: systemIds, clock: systemClock }).params() as TransactItem & { ToolboxItem?: unknown };
   return params;
 }
