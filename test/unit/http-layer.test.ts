@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { defineRoute } from '#shared/contracts/route.ts';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import { ConflictError, NotFoundError, PreconditionError } from '#shared/domain/errors.ts';
+import { BASE_HEADERS, jsonResult } from '#shared/http/errors.ts';
 import { createRouteHandler } from '#shared/http/route-handler.ts';
 import { logger } from '#shared/lib/logger.ts';
 import { accessClaims, apiEvent, membership, memoryPrincipals, profile } from '#test/builders/events.ts';
@@ -314,5 +315,12 @@ describe('HTTP layer', () => {
       expect(records.length).toBeGreaterThan(0);
       expect(records.some((r) => r.message === 'forged')).toBe(false);
     });
+  });
+});
+
+describe('jsonResult headers', () => {
+  it('sends every base header with the request id, with or without extra headers (its fast path spells them out)', () => {
+    expect(jsonResult(200, {}, 'req-1').headers).toEqual({ ...BASE_HEADERS, 'x-request-id': 'req-1' });
+    expect(jsonResult(429, {}, 'req-2', { 'retry-after': '60' }).headers).toEqual({ ...BASE_HEADERS, 'x-request-id': 'req-2', 'retry-after': '60' });
   });
 });
