@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { DESK_ENTITY } from '#shared/adapters/dynamodb/entities/desk.ts';
 import { putShippedAssets } from '#shared/adapters/dynamodb/repositories/account-items.ts';
 import { TABLE_KEYS } from '#shared/adapters/dynamodb/table-def.ts';
 import { SHIPPED_STATUS, projectShippedTicket } from '#shared/domain/account/devices.ts';
@@ -8,8 +9,6 @@ import type { Ticket } from '#shared/domain/desk/model.ts';
 import { systemClock } from '#shared/lib/ids.ts';
 import { logger } from '#shared/lib/logger.ts';
 
-/** The `_et` of the desk's ticket items (TicketEntity's name; the entity itself is not bundled here). */
-const TICKET_ENTITY = 'Ticket';
 
 type ShippedTicket = Parameters<typeof projectShippedTicket>[0];
 
@@ -21,7 +20,7 @@ type ShippedTicket = Parameters<typeof projectShippedTicket>[0];
 export function shippedTicketOf(record: DynamoDBRecord): ShippedTicket | undefined {
   if (record.eventName !== 'MODIFY' && record.eventName !== 'INSERT') return undefined;
   const image = record.dynamodb?.NewImage;
-  if (image?.[TABLE_KEYS.entityType]?.S !== TICKET_ENTITY || image.status?.S !== SHIPPED_STATUS) return undefined;
+  if (image?.[TABLE_KEYS.entityType]?.S !== DESK_ENTITY.ticket || image.status?.S !== SHIPPED_STATUS) return undefined;
   if (record.dynamodb?.OldImage?.status?.S === SHIPPED_STATUS) return undefined;
   const t = unmarshall(image as Record<string, AttributeValue>) as Partial<Ticket>;
   if (!t.orgId || !t.ticketId || !t.reference || !t.deliveryAddress) return undefined;

@@ -4,7 +4,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '#shared/adapters/dynamodb/table-def.ts';
 import type { FunctionSpec } from '#shared/contracts/functions.ts';
-import { TicketEntity } from '#shared/adapters/dynamodb/entities/desk.ts';
+import { DESK_ENTITY } from '#shared/adapters/dynamodb/entities/desk.ts';
 import { SHIPPED_STATUS } from '#shared/domain/account/devices.ts';
 import type { StageConfig } from '#infra/config/stages.ts';
 import { acknowledge } from '#infra/nag.ts';
@@ -64,7 +64,7 @@ export class DeviceProjection extends Construct {
             eventName: lambda.FilterRule.isEqual('MODIFY'),
             dynamodb: {
               NewImage: {
-                [TABLE_KEYS.entityType]: { S: lambda.FilterRule.isEqual(TicketEntity.entityName) },
+                [TABLE_KEYS.entityType]: { S: lambda.FilterRule.isEqual(DESK_ENTITY.ticket) },
                 status: { S: lambda.FilterRule.isEqual(SHIPPED_STATUS) },
               },
             },

@@ -4,7 +4,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { OutboxEntity } from '#shared/adapters/dynamodb/entities/outbox.ts';
+import { OUTBOX_ENTITY } from '#shared/adapters/dynamodb/entities/outbox.ts';
 import { TABLE_KEYS } from '#shared/adapters/dynamodb/table-def.ts';
 import type { FunctionSpec } from '#shared/contracts/functions.ts';
 import type { StageConfig } from '#infra/config/stages.ts';
@@ -13,7 +13,7 @@ import type { Alarms } from './alarms.ts';
 import { type ContextRoles, type MailSender, type PortalResources, PortalFunction, contextOf } from './portal-function.ts';
 
 /** The entity type of outbox items (the runtime entity's name); only their INSERTs reach the consumer. */
-export const OUTBOX_ENTITY_TYPE = OutboxEntity.entityName;
+export const OUTBOX_ENTITY_TYPE = OUTBOX_ENTITY;
 
 export interface EmailProps {
   readonly config: StageConfig;

@@ -4,7 +4,7 @@
  *
  * It interprets the same workflow definition CDK turns into ASL (shared/domain/reviews/workflow.ts) and
  * runs the same step handler modules (functions/reviews/*, found through the function registry) in the
- * same order. Executions live in DynamoDB (WorkflowExecutionEntity): the local adapter of the workflow port
+ * same order. Executions live in DynamoDB (WORKFLOW#<id> items, below): the local adapter of the workflow port
  * writes new executions and completed tasks there, and this engine advances whatever is due, found through
  * the WORKFLOW#DUE index: immediately when a handler of this process signals new work, and every `everyMs`
  * (and once at start) for the rest: timers (the reminder after 2 business days, the expiry after 14 days)
@@ -19,15 +19,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { Entity, type FormattedItem } from 'dynamodb-toolbox/entity';
-import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get';
-import { $remove, $set, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
-import { QueryCommand } from 'dynamodb-toolbox/table/actions/query';
-import { any } from 'dynamodb-toolbox/schema/any';
-import { item } from 'dynamodb-toolbox/schema/item';
-import { string } from 'dynamodb-toolbox/schema/string';
+import { ET, Expr, type Item, getItem, isConditionFailure, query, strip, updateItem } from '#shared/adapters/dynamodb/commands.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
-import { PortalTable, table } from '#shared/adapters/dynamodb/table.ts';
+import { GSIS } from '#shared/adapters/dynamodb/table-def.ts';
 import { WORKFLOW_EXECUTION_TYPE, onLocalWorkflowWork } from '#shared/adapters/sfn/local-workflow.ts';
 import { backgroundFunctions } from '#shared/contracts/functions.ts';
 import { REVIEW_WORKFLOW, type WorkflowDefinition } from '#shared/domain/reviews/workflow.ts';
@@ -46,34 +40,36 @@ import { defaultLoadHandler } from './server.ts';
  * loop queries that partition up to "now" (the items are its timers, so they survive a restart).
  * `leaseOwner`/`leaseUntil`: the engine instance advancing it (several may poll one table).
  */
-export const WorkflowExecutionEntity = new Entity({
-  name: WORKFLOW_EXECUTION_TYPE,
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    executionId: string().key(),
-    machine: string(),
-    input: any(),
-    data: any(),
-    state: string(),
-    phase: string().enum('ready', 'waiting', 'completed', 'succeeded', 'failed'),
-    taskToken: string().optional(),
-    output: any().optional(),
-    dueAt: string().optional(),
-    leaseOwner: string().optional(),
-    leaseUntil: string().optional(),
-    error: string().optional(),
-    history: any(),
-    startedAt: string(),
-    updatedAt: string(),
-    gsi2pk: string().optional(),
-    gsi2sk: string().optional(),
-  }),
-  computeKey: ({ executionId }) => keys.workflowExecution(executionId),
-});
+export interface Execution {
+  executionId: string;
+  machine: string;
+  input: unknown;
+  data: unknown;
+  state: string;
+  phase: 'ready' | 'waiting' | 'completed' | 'succeeded' | 'failed';
+  taskToken?: string;
+  output?: unknown;
+  dueAt?: string;
+  leaseOwner?: string;
+  leaseUntil?: string;
+  error?: string;
+  history: unknown;
+  startedAt: string;
+  updatedAt: string;
+}
+
+/** The stored item of an execution (what the local adapter's `start` writes; `dueAt` puts it in WORKFLOW#DUE). */
+export function workflowExecutionItem(e: Execution): Item {
+  return { ...keys.workflowExecution(e.executionId), [ET]: WORKFLOW_EXECUTION_TYPE, ...e, ...(e.dueAt ? keys.workflowDue(e.dueAt, e.executionId) : {}) };
+}
+
+/** An execution by id (strongly consistent), undefined if there is none. */
+export async function getExecution(executionId: string): Promise<Execution | undefined> {
+  const item = await getItem(keys.workflowExecution(executionId));
+  return item ? strip<Execution>(item) : undefined;
+}
 
 type StepHandler = (event: Record<string, unknown>, context: Context) => Promise<unknown>;
-type Execution = FormattedItem<typeof WorkflowExecutionEntity>;
 
 export interface LocalWorkflowsOptions {
   /** Period of the timer loop. @default 2000 ms */
@@ -135,61 +131,52 @@ export function startLocalWorkflows(opts: LocalWorkflowsOptions = {}): LocalWork
     return advanced;
   }
 
+  /** The due executions: up to 10 pages of WORKFLOW#DUE up to `now`, executions only. */
   async function dueAt(now: Date): Promise<string[]> {
-    const { Items = [] } = await table()
-      .build(QueryCommand)
-      .entities(WorkflowExecutionEntity)
-      .query({ index: 'gsi2', partition: keys.workflowDuePartition, range: { lte: `${now.toISOString()}#~` } })
-      .options({ maxPages: 10 })
-      .send();
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    for (let page = 0; page < 10; page++) {
+      const out = await query({
+        IndexName: 'gsi2',
+        KeyConditionExpression: '#pk = :pk AND #sk <= :until',
+        FilterExpression: '#et = :et',
+        ExpressionAttributeNames: { '#pk': GSIS.gsi2.partitionKey, '#sk': GSIS.gsi2.sortKey, '#et': ET },
+        ExpressionAttributeValues: { ':pk': keys.workflowDuePartition, ':until': `${now.toISOString()}#~`, ':et': WORKFLOW_EXECUTION_TYPE },
+        ExclusiveStartKey: startKey,
+      });
+      items.push(...out.Items);
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) break;
+    }
     // Executions of workflows this engine does not know belong to another engine (another definition set).
-    return Items.filter((i) => definitions.has(i.machine)).map((i) => i.executionId);
+    return items.filter((i) => definitions.has(i.machine as string)).map((i) => i.executionId as string);
   }
 
   async function dueAmong(ids: readonly string[], now: Date): Promise<string[]> {
-    const found = await Promise.all(ids.map(get));
+    const found = await Promise.all(ids.map(getExecution));
     return found.filter((e): e is Execution => !!e && definitions.has(e.machine) && isDue(e, now)).map((e) => e.executionId);
   }
 
   const isDue = (e: Execution, now: Date) =>
     (e.phase === 'ready' || e.phase === 'waiting' || e.phase === 'completed') && e.dueAt !== undefined && e.dueAt <= now.toISOString();
 
-  async function get(executionId: string): Promise<Execution | undefined> {
-    table();
-    const { Item } = await WorkflowExecutionEntity.build(GetItemCommand).key({ executionId }).options({ consistent: true }).send();
-    return Item;
-  }
-
   /** Takes the lease (real time, whatever `now` a test passes) and runs the execution until it waits or ends. */
   async function advance(executionId: string, now: Date): Promise<boolean> {
+    const key = keys.workflowExecution(executionId);
+    const lease = new Expr().set({ leaseOwner: owner, leaseUntil: new Date(Date.now() + LEASE_MS).toISOString() }).exists('executionId');
+    lease.when(`attribute_not_exists(${lease.name('leaseOwner')}) OR ${lease.name('leaseUntil')} < ${lease.value(new Date().toISOString())}`);
     let item: Execution;
     try {
-      const { Attributes } = await WorkflowExecutionEntity.build(UpdateItemCommand)
-        .item({ executionId, leaseOwner: owner, leaseUntil: new Date(Date.now() + LEASE_MS).toISOString() })
-        .options({
-          condition: {
-            and: [
-              { attr: 'executionId', exists: true },
-              { or: [{ attr: 'leaseOwner', exists: false }, { attr: 'leaseUntil', lt: new Date().toISOString() }] },
-            ],
-          },
-          returnValues: 'ALL_NEW',
-        })
-        .send();
-      item = Attributes as Execution;
+      item = strip<Execution>((await updateItem(key, lease, true)) ?? {});
     } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false; // another engine has it
+      if (isConditionFailure(e)) return false; // another engine has it
       throw e;
     }
     try {
       await drive(item, now);
       return true;
     } finally {
-      await WorkflowExecutionEntity.build(UpdateItemCommand)
-        .item({ executionId, leaseOwner: $remove(), leaseUntil: $remove() })
-        .options({ condition: { attr: 'leaseOwner', eq: owner } })
-        .send()
-        .catch(() => undefined);
+      await updateItem(key, new Expr().remove('leaseOwner', 'leaseUntil').equals('leaseOwner', owner)).catch(() => undefined);
     }
   }
 
@@ -275,35 +262,27 @@ export function startLocalWorkflows(opts: LocalWorkflowsOptions = {}): LocalWork
     expect?: { phase: Execution['phase']; taskToken?: string | undefined },
   ): Promise<Execution | undefined> {
     const history = [...((item.history as unknown[]) ?? []), { at, state: change.state ?? item.state, event }].slice(-HISTORY_LIMIT);
-    const conditions: object[] = [{ attr: 'leaseOwner', eq: owner }];
-    if (expect) conditions.push({ attr: 'phase', eq: expect.phase });
-    if (expect?.taskToken) conditions.push({ attr: 'taskToken', eq: expect.taskToken });
+    const x = new Expr().set({ state: change.state || undefined, phase: change.phase, data: change.data, history, updatedAt: at });
+    if ('taskToken' in change) {
+      if (change.taskToken !== undefined) x.set({ taskToken: change.taskToken });
+      else x.remove('taskToken');
+    }
+    if (change.phase === 'ready') x.remove('output');
+    if (change.dueAt) x.set({ dueAt: change.dueAt, ...keys.workflowDue(change.dueAt, item.executionId) });
+    else x.remove('dueAt', GSIS.gsi2.partitionKey, GSIS.gsi2.sortKey);
+    x.equals('leaseOwner', owner);
+    if (expect) x.equals('phase', expect.phase);
+    if (expect?.taskToken) x.equals('taskToken', expect.taskToken);
     try {
-      const { Attributes } = await WorkflowExecutionEntity.build(UpdateItemCommand)
-        .item({
-          executionId: item.executionId,
-          ...(change.state ? { state: change.state } : {}),
-          phase: change.phase,
-          ...(change.data !== undefined ? { data: $set(change.data) } : {}),
-          history: $set(history),
-          taskToken: 'taskToken' in change ? (change.taskToken ?? $remove()) : undefined,
-          output: change.phase === 'ready' ? $remove() : undefined,
-          updatedAt: at,
-          ...(change.dueAt
-            ? { dueAt: change.dueAt, ...keys.workflowDue(change.dueAt, item.executionId) }
-            : { dueAt: $remove(), gsi2pk: $remove(), gsi2sk: $remove() }),
-        })
-        .options({ condition: { and: conditions } as never, returnValues: 'ALL_NEW' })
-        .send();
-      return Attributes as Execution;
+      return strip<Execution>((await updateItem(keys.workflowExecution(item.executionId), x, true)) ?? {});
     } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailure(e)) return undefined;
       throw e;
     }
   }
 
   async function reread(item: Execution): Promise<Execution> {
-    const fresh = await get(item.executionId);
+    const fresh = await getExecution(item.executionId);
     if (!fresh) throw new Error(`execution ${item.executionId} disappeared`);
     return fresh;
   }
@@ -312,7 +291,9 @@ export function startLocalWorkflows(opts: LocalWorkflowsOptions = {}): LocalWork
     logger.error('local workflow execution failed', { executionId: item.executionId, state: item.state, error });
     const failed = await persist(item, { phase: 'failed', dueAt: undefined, taskToken: undefined }, at, 'ExecutionFailed');
     if (failed) {
-      await WorkflowExecutionEntity.build(UpdateItemCommand).item({ executionId: item.executionId, error: error.slice(0, 1000) }).send();
+      // Unconditional, as an upsert: the execution's keys and kind if it vanished meanwhile.
+      const x = new Expr().set({ error: error.slice(0, 1000) }).setIfMissing({ [ET]: WORKFLOW_EXECUTION_TYPE, executionId: item.executionId });
+      await updateItem(keys.workflowExecution(item.executionId), x);
     }
     return failed ?? (await reread(item));
   }

@@ -1,10 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put';
-import { DeskEntryEntity, TicketEntity } from '#shared/adapters/dynamodb/entities/desk.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { putItem } from '#shared/adapters/dynamodb/commands.ts';
+import { deskEntryItem, ticketItem } from '#shared/adapters/dynamodb/entities/desk.ts';
 import { putSettings } from '#shared/adapters/dynamodb/repositories/billing.ts';
-import { table } from '#shared/adapters/dynamodb/table.ts';
 import { type BillingMode, defaultBillingSettings } from '#shared/domain/billing/model.ts';
+import type { Ticket } from '#shared/domain/desk/model.ts';
+import { summaryOf } from '#shared/domain/desk/views.ts';
 import type { Org } from '#shared/domain/identity/model.ts';
 
 /**
@@ -16,59 +16,39 @@ export async function putReadyTicket(
   org: Org,
   opts: { readyAt?: string; createdAt?: string; deviceModel?: string; serials?: string[]; internalReference?: string; requester?: { userId: string; email: string; name: string; locale: 'en' | 'fr' | 'de' | 'sv' | 'ja' } } = {},
 ) {
-  table();
   const number = 900_000_000 + randomInt(0, 99_999_999);
   const ticketId = `tkt_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const readyAt = opts.readyAt ?? new Date().toISOString();
   const createdAt = opts.createdAt ?? new Date(new Date(readyAt).getTime() - 3 * 86_400_000).toISOString();
   const requester = opts.requester ?? { userId: `u_${number}`, email: `requester-${number}@example.com`, name: 'Léa Martin', locale: 'fr' as const };
   const reference = `GEM-${number}`;
-  await TicketEntity.build(PutItemCommand)
-    .item({
-      orgId: org.orgId,
-      ticketId,
-      orgName: org.name,
-      number,
-      reference,
-      status: 'ready_to_bill',
-      version: 3,
-      requester,
-      deliveryAddress: { recipient: 'Noah Petit', line1: '21 avenue Jean Jaurès', postalCode: '69007', city: 'Lyon', country: 'FR' },
-      ...(opts.internalReference ? { internalReference: opts.internalReference } : {}),
-      phone: '+33612345678',
-      apprentice: false,
-      deviceModel: opts.deviceModel ?? 'Latitude 3550',
-      shipDate: readyAt.slice(0, 10),
-      serialNumbers: opts.serials ?? [`SN-${number}`],
-      attachments: [],
-      attachmentIds: [],
-      history: [
-        { at: createdAt, to: 'review', by: { role: 'requester', userId: requester.userId, name: requester.name } },
-        { at: createdAt, from: 'review', to: 'ready_to_ship', by: { role: 'staff', userId: 'staff', name: 'Staff' } },
-        { at: readyAt, from: 'ready_to_ship', to: 'ready_to_bill', by: { role: 'staff', userId: 'staff', name: 'Staff' } },
-      ],
-      createdAt,
-      updatedAt: readyAt,
-      ...keys.ticketById(ticketId),
-      ...keys.ticketsByStatus('ready_to_bill', createdAt, ticketId),
-    } as never)
-    .send();
-  await DeskEntryEntity.build(PutItemCommand)
-    .item({
-      orgId: org.orgId,
-      createdAt,
-      ticketId,
-      orgName: org.name,
-      reference,
-      status: 'ready_to_bill',
-      requesterId: requester.userId,
-      requesterName: requester.name,
-      ...(opts.internalReference ? { internalReference: opts.internalReference } : {}),
-      apprentice: false,
-      updatedAt: readyAt,
-      ...keys.deskEntryByRequester(org.orgId, requester.userId, createdAt, ticketId),
-    })
-    .send();
+  const ticket: Ticket = {
+    orgId: org.orgId,
+    ticketId,
+    orgName: org.name,
+    number,
+    reference,
+    status: 'ready_to_bill',
+    version: 3,
+    requester,
+    deliveryAddress: { recipient: 'Noah Petit', line1: '21 avenue Jean Jaurès', postalCode: '69007', city: 'Lyon', country: 'FR' },
+    ...(opts.internalReference ? { internalReference: opts.internalReference } : {}),
+    phone: '+33612345678',
+    apprentice: false,
+    deviceModel: opts.deviceModel ?? 'Latitude 3550',
+    shipDate: readyAt.slice(0, 10),
+    serialNumbers: opts.serials ?? [`SN-${number}`],
+    attachments: [],
+    history: [
+      { at: createdAt, to: 'review', by: { role: 'requester', userId: requester.userId, name: requester.name } },
+      { at: createdAt, from: 'review', to: 'ready_to_ship', by: { role: 'staff', userId: 'staff', name: 'Staff' } },
+      { at: readyAt, from: 'ready_to_ship', to: 'ready_to_bill', by: { role: 'staff', userId: 'staff', name: 'Staff' } },
+    ],
+    createdAt,
+    updatedAt: readyAt,
+  };
+  await putItem(ticketItem(ticket));
+  await putItem(deskEntryItem(summaryOf(ticket)));
   return { ticketId, number, reference, createdAt, readyAt };
 }
 

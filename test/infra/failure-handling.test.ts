@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backgroundFunctions } from '#shared/contracts/functions.ts';
-import { OutboxEntity } from '#shared/adapters/dynamodb/entities/outbox.ts';
+import { OUTBOX_ENTITY } from '#shared/adapters/dynamodb/entities/outbox.ts';
 import { TABLE_KEYS } from '#shared/adapters/dynamodb/table-def.ts';
 import { type Located, type StackTemplate, bundleOf, loadTemplates, prop, refOf, resourceIn, resourcesOfType } from './assembly.ts';
 
@@ -102,7 +102,7 @@ describe('the outbox consumer', () => {
   it('is invoked only for INSERTs of outbox items', () => {
     const filters = prop<{ Pattern: string }[]>(mappings[0]!.resource, 'FilterCriteria.Filters') ?? [];
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
-      { eventName: ['INSERT'], dynamodb: { NewImage: { [TABLE_KEYS.entityType]: { S: [OutboxEntity.entityName] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { [TABLE_KEYS.entityType]: { S: [OUTBOX_ENTITY] } } } },
     ]);
   });
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
-import { UserEntity } from '#shared/adapters/dynamodb/entities/identity.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { deskStore } from '#shared/adapters/dynamodb/repositories/desk.ts';
-import { table } from '#shared/adapters/dynamodb/table.ts';
+import { Expr, updateItem } from '#shared/adapters/dynamodb/commands.ts';
+import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import { markTicketBilled } from '#shared/domain/desk/workflow.ts';
 import type { Org } from '#shared/domain/identity/model.ts';
@@ -23,8 +22,7 @@ let requester: TestUser;
 let admin: TestUser;
 
 async function setProfile(userId: string, locale: 'en' | 'fr' | 'de' | 'sv' | 'ja', name: string) {
-  table();
-  await UserEntity.build(UpdateItemCommand).item({ userId, locale, name }).send();
+  await updateItem(keys.user(userId), new Expr().set({ locale, name }));
 }
 
 beforeAll(async () => {

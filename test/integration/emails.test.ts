@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
+import { transact } from '#shared/adapters/dynamodb/commands.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { outboxPut } from '#shared/adapters/dynamodb/repositories/outbox.ts';
-import { table } from '#shared/adapters/dynamodb/table.ts';
 import type { EmailRequest } from '#shared/domain/email/ports.ts';
 import { LOCALES } from '#shared/domain/shared/vocabulary.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
@@ -24,14 +23,13 @@ const JAPANESE = /[\u3040-\u30ff\u4e00-\u9faf]/;
 
 describe('onboarding emails in every locale (ON-8)', () => {
   it('delivers each template in en, fr, de, sv and ja, with text and HTML parts in that language', async () => {
-    table();
-    const deps = { sealer: await getSealer(), ids: systemIds, clock: systemClock };
+      const deps = { sealer: await getSealer(), ids: systemIds, clock: systemClock };
     const sent: { to: string; template: string; locale: string }[] = [];
     for (const make of ONBOARDING_EMAILS) {
       for (const locale of LOCALES) {
         const to = uniqueEmail('mail-locales.example');
         const req = make(to, locale);
-        await execute(outboxPut(req, deps));
+        await transact([outboxPut(req, deps)]);
         sent.push({ to, template: req.template, locale });
       }
     }

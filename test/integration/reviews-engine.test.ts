@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get';
-import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put';
 import { afterEach, describe, expect, it } from 'vitest';
+import { getItem, putItem } from '#shared/adapters/dynamodb/commands.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
-import { table } from '#shared/adapters/dynamodb/table.ts';
 import { localReviewWorkflow } from '#shared/adapters/sfn/local-workflow.ts';
 import type { WorkflowDefinition } from '#shared/domain/reviews/workflow.ts';
-import { type LocalWorkflows, WorkflowExecutionEntity, startLocalWorkflows } from '#infra/local/workflows.ts';
+import { type LocalWorkflows, startLocalWorkflows, workflowExecutionItem } from '#infra/local/workflows.ts';
 
 /**
  * The local workflow engine on its own, with a probe workflow of the same shape as the review workflow (a
@@ -58,9 +56,8 @@ afterEach(async () => {
 async function startProbe(): Promise<string> {
   const executionId = `probe_${randomUUID().replace(/-/g, '')}`;
   const now = new Date().toISOString();
-  table();
-  await WorkflowExecutionEntity.build(PutItemCommand)
-    .item({
+  await putItem(
+    workflowExecutionItem({
       executionId,
       machine: PROBE.name,
       input: { reviewId: executionId },
@@ -71,14 +68,13 @@ async function startProbe(): Promise<string> {
       history: [],
       startedAt: now,
       updatedAt: now,
-      ...keys.workflowDue(now, executionId),
-    })
-    .send();
+    }),
+  );
   return executionId;
 }
 
-const execution = async (executionId: string) =>
-  (await WorkflowExecutionEntity.build(GetItemCommand).key({ executionId }).options({ consistent: true }).send()).Item;
+/** The stored item, keys included (a finished execution must have left the WORKFLOW#DUE index). */
+const execution = (executionId: string) => getItem(keys.workflowExecution(executionId));
 const steps = (r: Recorder) => r.calls.map((c) => c.step);
 const tokenOf = (r: Recorder) => r.calls.find((c) => c.step === 'probeWait')?.event.taskToken as string;
 

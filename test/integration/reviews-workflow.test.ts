@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get';
-import { $set, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { UserEntity } from '#shared/adapters/dynamodb/entities/identity.ts';
-import { DomainReviewClaimEntity } from '#shared/adapters/dynamodb/entities/reviews.ts';
+import { ET, Expr, getItem, strip, updateItem } from '#shared/adapters/dynamodb/commands.ts';
+import { IDENTITY_ENTITY } from '#shared/adapters/dynamodb/entities/identity.ts';
+import type { DomainReviewClaim } from '#shared/adapters/dynamodb/entities/reviews.ts';
+import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { directory } from '#shared/adapters/dynamodb/repositories/directory.ts';
 import { dynamoPrincipalStore } from '#shared/adapters/dynamodb/repositories/principals.ts';
 import { dynamoReviewStore, reviewOrgDirectory } from '#shared/adapters/dynamodb/repositories/reviews.ts';
-import { table } from '#shared/adapters/dynamodb/table.ts';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import { backgroundFunctions } from '#shared/contracts/functions.ts';
 import type { Relationship, Tier } from '#shared/domain/identity/model.ts';
@@ -49,30 +48,30 @@ afterAll(async () => {
 
 const newDomain = () => `rv${randomUUID().replace(/-/g, '').slice(0, 10)}.example`;
 
+/** Sets (replaces) these attributes of a user's profile, as an upsert. */
+const updateProfile = (userId: string, attrs: Record<string, unknown>) =>
+  updateItem(keys.user(userId), new Expr().set(attrs).setIfMissing({ [ET]: IDENTITY_ENTITY.user, userId }));
+
 /** A verified user of `domain` who completed the ON-3 registration (what the lead's flow leaves on the profile). */
 async function registeredUser(domain: string, opts: { relationship?: Relationship; tier?: Tier; freeMail?: boolean; registered?: boolean } = {}): Promise<TestUser> {
   const user = await createTestUser({ email: uniqueEmail(domain), tier: opts.tier ?? 'limited' });
-  table();
-  await UserEntity.build(UpdateItemCommand)
-    .item({
-      userId: user.userId,
-      emailDomain: domain,
-      freeMail: opts.freeMail ?? false,
-      ...(opts.registered === false
-        ? {}
-        : {
-            registration: $set({
-              relationship: opts.relationship ?? 'customer_employee',
-              company: 'Reviewed Co',
-              jobTitle: 'IT lead',
-              phone: '+33612345678',
-              country: 'FR',
-              siteAddress: { line1: '1 rue A', city: 'Lyon', postalCode: '69001', country: 'FR' },
-              submittedAt: new Date().toISOString(),
-            }),
-          }),
-    })
-    .send();
+  await updateProfile(user.userId, {
+    emailDomain: domain,
+    freeMail: opts.freeMail ?? false,
+    ...(opts.registered === false
+      ? {}
+      : {
+          registration: {
+            relationship: opts.relationship ?? 'customer_employee',
+            company: 'Reviewed Co',
+            jobTitle: 'IT lead',
+            phone: '+33612345678',
+            country: 'FR',
+            siteAddress: { line1: '1 rue A', city: 'Lyon', postalCode: '69001', country: 'FR' },
+            submittedAt: new Date().toISOString(),
+          },
+        }),
+  });
   return user;
 }
 
@@ -108,8 +107,8 @@ const waiting = (reviewId: string) =>
     return review?.taskToken ? review : undefined;
   });
 const claimOf = async (domain: string) => {
-  table();
-  return (await DomainReviewClaimEntity.build(GetItemCommand).key({ domain }).options({ consistent: true }).send()).Item;
+  const item = await getItem(keys.domainReviewClaim(domain));
+  return item ? strip<DomainReviewClaim>(item) : undefined;
 };
 
 function expectError(res: { status: number; body: unknown }, status: number, code: string) {
@@ -276,7 +275,7 @@ describe('submitting', () => {
     expectError(await submitOrg(await registeredUser(newDomain(), { registered: false })), 422, 'registration_required');
     const org = await createTestOrg();
     const member = await createTestUser({ org: { org, role: 'buyer' } });
-    await UserEntity.build(UpdateItemCommand).item({ userId: member.userId, emailDomain: newDomain(), registration: $set({ relationship: 'customer_employee', company: 'X', jobTitle: 'Y', phone: '+33612345678', country: 'FR', siteAddress: ORG_BODY.address, submittedAt: new Date().toISOString() }) }).send();
+    await updateProfile(member.userId, { emailDomain: newDomain(), registration: { relationship: 'customer_employee', company: 'X', jobTitle: 'Y', phone: '+33612345678', country: 'FR', siteAddress: ORG_BODY.address, submittedAt: new Date().toISOString() } });
     expectError(await submitOrg(member), 409, 'already_member');
     const user = await registeredUser(newDomain());
     const res = await api.call('POST', '/organization-reviews', { token: user.tokens.accessToken, body: ORG_BODY });

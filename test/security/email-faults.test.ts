@@ -1,10 +1,9 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
+import { transact } from '#shared/adapters/dynamodb/commands.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { dynamoOutboxStore } from '#shared/adapters/dynamodb/repositories/outbox-store.ts';
 import { outboxPut } from '#shared/adapters/dynamodb/repositories/outbox.ts';
-import { table } from '#shared/adapters/dynamodb/table.ts';
 import { sesMailer } from '#shared/adapters/ses/mailer.ts';
 import { type DeliveryDeps } from '#shared/domain/email/outbox.ts';
 import { type Mailer, MailerError } from '#shared/domain/email/ports.ts';
@@ -69,9 +68,8 @@ afterAll(async () => {
 });
 
 async function enqueue(to: string): Promise<string> {
-  table();
   const put = outboxPut({ template: 'account_exists', locale: 'en', to, data: { name: 'Outage' } }, { sealer: deps.sealer, ids: systemIds, clock: systemClock });
-  await execute(put);
+  await transact([put]);
   return to;
 }
 

@@ -6,7 +6,7 @@ import { ConfigError, type EnvName, optionalEnv } from '#shared/config/env.ts';
  * A signed call to an AWS JSON-protocol API (Cognito user pools, Step Functions) over fetch with SigV4
  * (aws4fetch, 7 KB). Handlers use this instead of the generated SDK clients for the few calls they make:
  * a full client costs 35-100 KB per bundle, which the 450 KB handler budget cannot carry on top of
- * DynamoDB, zod and the entity layer. Credentials come from the environment, as Lambda provides them; the
+ * DynamoDB and zod. Credentials come from the environment, as Lambda provides them; the
  * endpoint is configurable like every other client's, so nothing reaches AWS from a local run.
  */
 export class AwsServiceError extends Error {

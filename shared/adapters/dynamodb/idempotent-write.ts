@@ -1,22 +1,24 @@
-import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get';
-import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
-import { type ExecuteTransactWriteInput, execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
 import { IdempotencyConflictError, IdempotencyMismatchError } from '#shared/domain/errors.ts';
 import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyContext, type StoredResponse } from '#shared/domain/shared/idempotency.ts';
-import { IdempotencyEntity } from './entities/idempotency.ts';
-import { table } from './table.ts';
+import { type CancellationReason, ET, Expr, type TransactItem, cancellationReasons, getItem, transact, txPut } from './commands.ts';
+import { keys } from './keys.ts';
 
-/** Any toolbox write transaction (put, update, delete, condition check). */
-export type WriteTransaction = Extract<ExecuteTransactWriteInput[number], { params: unknown }>;
+export { type CancellationReason, cancellationReasons } from './commands.ts';
+
+/** `_et` of the idempotency records. */
+export const IDEMPOTENCY_ENTITY = 'Idempotency';
 
 /**
- * A plain TransactWriteItems entry (a DocumentClient `Put`/`Update`/`ConditionCheck` object) as one of the
- * writes above, for repositories that write without an entity (billing). `execute` only calls `params()`.
+ * IDEMPOTENCY#<scope>#<key> / IDEMPOTENCY: the stored response of a completed idempotent request (24 h TTL).
  */
-export const rawWrite = (item: Record<string, unknown>) => ({ params: () => item }) as unknown as WriteTransaction;
-
-export interface CancellationReason {
-  Code?: string;
+interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  status: number;
+  body?: unknown;
+  createdAt: string;
+  ttl: number;
 }
 
 /**
@@ -29,24 +31,22 @@ export interface CancellationReason {
 export async function writeIdempotently(
   ctx: IdempotencyContext,
   response: StoredResponse,
-  writes: WriteTransaction[],
+  writes: readonly TransactItem[],
   now: Date,
   onCancelled?: (reasons: CancellationReason[]) => never | void,
 ): Promise<{ replayed: boolean; response: StoredResponse }> {
-  table();
-  const record = IdempotencyEntity.build(PutTransaction)
-    .item({
-      scope: ctx.scope,
-      key: ctx.key,
-      fingerprint: ctx.fingerprint,
-      status: response.status,
-      body: response.body,
-      createdAt: now.toISOString(),
-      ttl: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-    })
-    .options({ condition: { attr: 'scope', exists: false } });
+  const record: IdempotencyRecord = {
+    scope: ctx.scope,
+    key: ctx.key,
+    fingerprint: ctx.fingerprint,
+    status: response.status,
+    body: response.body,
+    createdAt: now.toISOString(),
+    ttl: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+  };
+  const put = txPut({ ...keys.idempotency(ctx.scope, ctx.key), [ET]: IDEMPOTENCY_ENTITY, ...record }, new Expr().exists('pk', false));
   try {
-    await execute(...([record, ...writes] as ExecuteTransactWriteInput));
+    await transact([put, ...writes]);
     return { replayed: false, response };
   } catch (e) {
     const reasons = cancellationReasons(e);
@@ -63,14 +63,8 @@ export async function writeIdempotently(
   }
 }
 
-export function cancellationReasons(e: unknown): CancellationReason[] | undefined {
-  const err = e as { name?: string; CancellationReasons?: CancellationReason[] };
-  return err?.name === 'TransactionCanceledException' ? (err.CancellationReasons ?? []) : undefined;
-}
-
 async function find(ctx: IdempotencyContext) {
-  const { Item } = await IdempotencyEntity.build(GetItemCommand).key({ scope: ctx.scope, key: ctx.key }).options({ consistent: true }).send();
-  return Item;
+  return (await getItem(keys.idempotency(ctx.scope, ctx.key))) as IdempotencyRecord | undefined;
 }
 
 async function replay(ctx: IdempotencyContext): Promise<StoredResponse> {

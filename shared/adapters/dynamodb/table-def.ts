@@ -1,6 +1,6 @@
 /**
  * The single table's physical shape. Pure constants: the CDK data construct, the local bootstrap and the
- * dynamodb-toolbox table all read these, so the three cannot drift.
+ * repositories all read these, so the three cannot drift.
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

@@ -8,8 +8,8 @@ import { REVIEW_WORKFLOW } from '#shared/domain/reviews/workflow.ts';
 import { type Clock, systemClock } from '#shared/lib/ids.ts';
 
 /**
- * The entity type of local executions (WORKFLOW#<executionId> / EXECUTION); the engine reads them through the
- * toolbox entity of that name (infra/local/workflows.ts), which documents the item.
+ * The entity type of local executions (WORKFLOW#<executionId> / EXECUTION); the item is documented by `Execution`
+ * and built by `workflowExecutionItem` in infra/local/workflows.ts.
  */
 export const WORKFLOW_EXECUTION_TYPE = 'WorkflowExecution';
 
@@ -32,8 +32,7 @@ const signal = () => {
  * The local adapter of the workflow port: it only writes what Step Functions would record (a new execution,
  * a completed task) to DynamoDB and lets the engine (infra/local/workflows.ts, running inside `npm start` and
  * the test stack) do the work, so a handler in any process (`npm run invoke`, a test worker) can use it and
- * nothing is lost across a restart. Plain DocumentClient writes: this module is in the bundles of the
- * handlers that start or signal reviews, which must stay clear of the entity layer's size.
+ * nothing is lost across a restart.
  */
 export function localReviewWorkflow(clock: Clock = systemClock): ReviewWorkflow {
   return {

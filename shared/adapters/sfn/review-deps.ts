@@ -12,9 +12,10 @@ import { systemClock, systemIds } from '#shared/lib/ids.ts';
 import { reviewWorkflow } from './review-workflow.ts';
 
 /*
- * The production wiring of the review use cases that write through dynamodb-toolbox (submissions and the
- * workflow steps), built once per container. listReviews and decideReview wire their two ports in the
- * handler instead: importing this module would bring the entity layer into their bundles.
+ * The production wiring of the review use cases that write reviews (submissions and the workflow steps),
+ * built once per container. listReviews and decideReview wire their two ports (review-queue.ts) in the
+ * handler instead: importing this module would bring the whole review store, the sealing key and Cognito
+ * into their bundles.
  */
 
 /** An 8-digit service request number without a leading zero (90 million values; uniqueness is a conditional put). */

@@ -1,200 +1,116 @@
-import { Entity } from 'dynamodb-toolbox/entity';
-import { boolean } from 'dynamodb-toolbox/schema/boolean';
-import { item } from 'dynamodb-toolbox/schema/item';
-import { list } from 'dynamodb-toolbox/schema/list';
-import { map } from 'dynamodb-toolbox/schema/map';
-import { number } from 'dynamodb-toolbox/schema/number';
-import { string } from 'dynamodb-toolbox/schema/string';
-import { LOCALES } from '#shared/domain/shared/vocabulary.ts';
-import { ATTACHMENT_PURPOSES, ATTACHMENT_TYPES, TICKET_STATUSES, VISIBILITIES } from '#shared/domain/desk/model.ts';
+import type { DeskPreferences, DeskSettings, Feedback, QueueEntry, Ticket, TicketComment, TicketSummary } from '#shared/domain/desk/model.ts';
+import { ET, type Item } from '../commands.ts';
 import { keys } from '../keys.ts';
-import { PortalTable } from '../table.ts';
 
-const requester = () => map({ userId: string(), email: string(), name: string(), locale: string().enum(...LOCALES) });
+/** The `_et` of each desk item (the device projection's stream filter matches `ticket`). */
+export const DESK_ENTITY = {
+  ticket: 'Ticket',
+  comment: 'TicketComment',
+  entry: 'DeskEntry',
+  settings: 'DeskSettings',
+  intake: 'DeskIntake',
+  queueEntry: 'DeskQueueEntry',
+  preferences: 'DeskPreferences',
+  feedback: 'DeskFeedback',
+} as const;
 
 /**
  * ORG#<orgId>#TICKET#<ticketId> / TICKET: the ticket with its history and attachment metadata (both
  * bounded lists). gsi1 TICKET#<ticketId> / TICKET (staff lookup without the org), gsi2 TICKETS#<status> /
  * <createdAt>#<ticketId> (staff queue). `attachmentIds` mirrors the attachments for `contains` guards.
  */
-export const TicketEntity = new Entity({
-  name: 'Ticket',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    orgId: string().key(),
-    ticketId: string().key(),
-    orgName: string(),
-    number: number(),
-    reference: string(),
-    status: string().enum(...TICKET_STATUSES),
-    version: number(),
-    requester: requester(),
-    deliveryAddress: map({
-      recipient: string(),
-      company: string().optional(),
-      line1: string(),
-      line2: string().optional(),
-      postalCode: string().optional(),
-      city: string(),
-      region: string().optional(),
-      country: string(),
-    }),
-    internalReference: string().optional(),
-    phone: string(),
-    apprentice: boolean(),
-    comment: string().optional(),
-    deviceModel: string().optional(),
-    shipDate: string().optional(),
-    serialNumbers: list(string()).optional(),
-    attachments: list(
-      map({
-        attachmentId: string(),
-        fileName: string(),
-        contentType: string().enum(...ATTACHMENT_TYPES),
-        size: number(),
-        purpose: string().enum(...ATTACHMENT_PURPOSES),
-        uploadedAt: string(),
-        uploadedBy: map({ userId: string(), role: string().enum('requester', 'staff') }),
-      }),
-    ),
-    attachmentIds: list(string()),
-    history: list(
-      map({
-        at: string(),
-        from: string().enum(...TICKET_STATUSES).optional(),
-        to: string().enum(...TICKET_STATUSES),
-        by: map({ role: string().enum('requester', 'staff', 'system'), userId: string().optional(), name: string() }),
-        note: string().optional(),
-      }),
-    ),
-    createdAt: string(),
-    updatedAt: string(),
-    gsi1pk: string(),
-    gsi1sk: string(),
-    gsi2pk: string(),
-    gsi2sk: string(),
-  }),
-  computeKey: ({ orgId, ticketId }) => keys.ticket(orgId, ticketId),
-});
+export function ticketItem(t: Ticket): Item {
+  return {
+    ...keys.ticket(t.orgId, t.ticketId),
+    [ET]: DESK_ENTITY.ticket,
+    ...t,
+    attachmentIds: t.attachments.map((a) => a.attachmentId),
+    ...keys.ticketById(t.ticketId),
+    ...keys.ticketsByStatus(t.status, t.createdAt, t.ticketId),
+  };
+}
 
 /** ORG#<orgId>#TICKET#<ticketId> / TICKET#C#<createdAt>#<commentId>, mirrored to gsi1 under TICKET#<ticketId>. */
-export const TicketCommentEntity = new Entity({
-  name: 'TicketComment',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    orgId: string().key(),
-    ticketId: string().key(),
-    createdAt: string().key(),
-    commentId: string().key(),
-    authorRole: string().enum('requester', 'staff'),
-    author: map({ userId: string(), name: string() }),
-    body: string(),
-    attachmentIds: list(string()),
-    gsi1pk: string(),
-    gsi1sk: string(),
-  }),
-  computeKey: ({ orgId, ticketId, createdAt, commentId }) => keys.ticketComment(orgId, ticketId, createdAt, commentId),
-});
+export function commentItem(c: TicketComment): Item {
+  return {
+    ...keys.ticketComment(c.orgId, c.ticketId, c.createdAt, c.commentId),
+    [ET]: DESK_ENTITY.comment,
+    ...c,
+    ...keys.ticketCommentById(c.ticketId, c.createdAt, c.commentId),
+  };
+}
+
+/** What a desk entry stores of its ticket's summary (the requester flattened). */
+export interface DeskEntryRecord {
+  orgId: string;
+  createdAt: string;
+  ticketId: string;
+  orgName: string;
+  reference: string;
+  status: TicketSummary['status'];
+  requesterId: string;
+  requesterName: string;
+  internalReference?: string | undefined;
+  apprentice: boolean;
+  updatedAt: string;
+}
 
 /**
  * ORG#<orgId>#DESK / REQ#<createdAt>#<ticketId>: the org's list entry of a ticket (what lists show),
  * mirrored to gsi1 under ORG#<orgId>#USER#<requesterId>#TICKETS ("My requests").
  */
-export const DeskEntryEntity = new Entity({
-  name: 'DeskEntry',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    orgId: string().key(),
-    createdAt: string().key(),
-    ticketId: string().key(),
-    orgName: string(),
-    reference: string(),
-    status: string().enum(...TICKET_STATUSES),
-    requesterId: string(),
-    requesterName: string(),
-    internalReference: string().optional(),
-    apprentice: boolean(),
-    updatedAt: string(),
-    gsi1pk: string(),
-    gsi1sk: string(),
-  }),
-  computeKey: ({ orgId, createdAt, ticketId }) => keys.deskEntry(orgId, createdAt, ticketId),
-});
+export function deskEntryItem(s: TicketSummary): Item {
+  const entry: DeskEntryRecord = {
+    orgId: s.orgId,
+    createdAt: s.createdAt,
+    ticketId: s.ticketId,
+    orgName: s.orgName,
+    reference: s.reference,
+    status: s.status,
+    requesterId: s.requester.userId,
+    requesterName: s.requester.name,
+    ...(s.internalReference !== undefined ? { internalReference: s.internalReference } : {}),
+    apprentice: s.apprentice,
+    updatedAt: s.updatedAt,
+  };
+  return {
+    ...keys.deskEntry(s.orgId, s.createdAt, s.ticketId),
+    [ET]: DESK_ENTITY.entry,
+    ...entry,
+    ...keys.deskEntryByRequester(s.orgId, s.requester.userId, s.createdAt, s.ticketId),
+  };
+}
 
 /** ORG#<orgId>#DESK / SETTINGS: who sees the org's tickets (absent: own tickets only). */
-export const DeskSettingsEntity = new Entity({
-  name: 'DeskSettings',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    orgId: string().key(),
-    visibility: string().enum(...VISIBILITIES),
-    updatedAt: string().optional(),
-    updatedBy: string().optional(),
-  }),
-  computeKey: ({ orgId }) => keys.deskSettings(orgId),
-});
+export function deskSettingsItem(s: DeskSettings): Item {
+  return { ...keys.deskSettings(s.orgId), [ET]: DESK_ENTITY.settings, ...s };
+}
 
-/** DESK#INTAKE / COUNTER: GEM counter (`seq`), tickets in Review (`open`), `queued`, `capacity`. */
-export const DeskIntakeEntity = new Entity({
-  name: 'DeskIntake',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    desk: string().key().const('main'),
-    seq: number().optional(),
-    open: number().optional(),
-    queued: number().optional(),
-    capacity: number().optional(),
-  }),
-  computeKey: () => keys.deskIntake(),
-});
+/**
+ * DESK#INTAKE / COUNTER: GEM counter (`seq`), tickets in Review (`open`), `queued`, `capacity`, each absent
+ * until first written; `desk` is always INTAKE_DESK. Only ever written by updates (the repository's).
+ */
+export const INTAKE_DESK = 'main';
+
+export interface IntakeRecord {
+  desk: typeof INTAKE_DESK;
+  seq?: number;
+  open?: number;
+  queued?: number;
+  capacity?: number;
+}
 
 /** DESK#INTAKE / QUEUE#<12-digit GEM number>: a queued ticket, FIFO by number, with what its promotion needs. */
-export const DeskQueueEntryEntity = new Entity({
-  name: 'DeskQueueEntry',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    number: number().key(),
-    orgId: string(),
-    ticketId: string(),
-    reference: string(),
-    createdAt: string(),
-    requester: requester(),
-  }),
-  computeKey: ({ number }) => keys.deskQueueEntry(number),
-});
+export function queueEntryItem(q: QueueEntry): Item {
+  return { ...keys.deskQueueEntry(q.number), [ET]: DESK_ENTITY.queueEntry, ...q };
+}
 
 /** USER#<userId>#DESK / PREFERENCES: the per-user ticket email opt-out (absent: emails on). */
-export const DeskPreferencesEntity = new Entity({
-  name: 'DeskPreferences',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    userId: string().key(),
-    ticketEmails: boolean(),
-    updatedAt: string().optional(),
-  }),
-  computeKey: ({ userId }) => keys.deskPreferences(userId),
-});
+export function preferencesItem(p: DeskPreferences): Item {
+  return { ...keys.deskPreferences(p.userId), [ET]: DESK_ENTITY.preferences, ...p };
+}
 
 /** DESK#FEEDBACK / <createdAt>#<feedbackId>: SD-6 feedback, newest last. */
-export const DeskFeedbackEntity = new Entity({
-  name: 'DeskFeedback',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    createdAt: string().key(),
-    feedbackId: string().key(),
-    orgId: string(),
-    orgName: string(),
-    author: map({ userId: string(), name: string(), email: string() }),
-    rating: number(),
-    text: string(),
-  }),
-  computeKey: ({ createdAt, feedbackId }) => keys.feedback(createdAt, feedbackId),
-});
+export function feedbackItem(f: Feedback): Item {
+  return { ...keys.feedback(f.createdAt, f.feedbackId), [ET]: DESK_ENTITY.feedback, ...f };
+}

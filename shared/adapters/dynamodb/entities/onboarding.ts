@@ -1,75 +1,67 @@
-import { Entity } from 'dynamodb-toolbox/entity';
-import { item } from 'dynamodb-toolbox/schema/item';
-import { number } from 'dynamodb-toolbox/schema/number';
-import { string } from 'dynamodb-toolbox/schema/string';
-import { LOCALES } from '#shared/domain/shared/vocabulary.ts';
+import type { PendingEmailChange } from '#shared/domain/onboarding/email-change.ts';
+import type { PendingSignup } from '#shared/domain/onboarding/signup.ts';
+import type { Locale } from '#shared/domain/shared/vocabulary.ts';
+import { ET, type Item } from '../commands.ts';
 import { keys } from '../keys.ts';
-import { PortalTable } from '../table.ts';
 
-/** SIGNUP#<email> / SIGNUP: a pending signup (sealed password, hashed code); TTL one day. */
-export const SignupEntity = new Entity({
-  name: 'Signup',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    email: string().key(),
-    name: string(),
-    locale: string().enum(...LOCALES),
-    phone: string().optional(),
-    sealedPassword: string(),
-    codeId: string(),
-    codeHash: string(),
-    codeSalt: string(),
-    codeExpiresAt: string(),
-    attempts: number(),
-    createdAt: string(),
-    expiresAt: string(),
-    ttl: number(),
-  }),
-  computeKey: ({ email }) => keys.signup(email),
-});
+/** The `_et` of each sign-up item. */
+export const ONBOARDING_ENTITY = { signup: 'Signup', emailClaim: 'EmailClaim', rateCounter: 'RateCounter', emailChange: 'EmailChange' } as const;
 
-/** EMAIL#<email> / EMAIL: the account owning a verified email. */
-export const EmailClaimEntity = new Entity({
-  name: 'EmailClaim',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    email: string().key(),
-    userId: string(),
-    name: string(),
-    locale: string().enum(...LOCALES),
-  }),
-  computeKey: ({ email }) => keys.emailClaim(email),
-});
+/** SIGNUP#<email> / SIGNUP: a pending signup (sealed password, hashed code); TTL one day (`ttl`, epoch seconds). */
+export function signupItem(s: PendingSignup, ttl: number): Item {
+  return {
+    ...keys.signup(s.email),
+    [ET]: ONBOARDING_ENTITY.signup,
+    email: s.email,
+    name: s.name,
+    locale: s.locale,
+    phone: s.phone,
+    sealedPassword: s.sealedPassword,
+    codeId: s.codeId,
+    codeHash: s.codeHash,
+    codeSalt: s.codeSalt,
+    codeExpiresAt: s.codeExpiresAt,
+    attempts: s.attempts,
+    createdAt: s.createdAt,
+    expiresAt: s.expiresAt,
+    ttl,
+  };
+}
 
-/** RATE#<window> / RATE: sends counted in one rate-limit window; TTL after the window. */
-export const RateCounterEntity = new Entity({
-  name: 'RateCounter',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    window: string().key(),
-    n: number(),
-    ttl: number(),
-  }),
-  computeKey: ({ window }) => keys.rateCounter(window),
-});
+/** EMAIL#<email> / EMAIL: the account owning a verified email (and the name and locale its emails use). */
+export interface EmailClaim {
+  email: string;
+  userId: string;
+  name: string;
+  locale: Locale;
+}
+
+export function emailClaimItem(c: EmailClaim): Item {
+  return { ...keys.emailClaim(c.email), [ET]: ONBOARDING_ENTITY.emailClaim, email: c.email, userId: c.userId, name: c.name, locale: c.locale };
+}
+
+/**
+ * RATE#<window> / RATE: `{ window, n, ttl }`, the sends counted in one rate-limit window; TTL after the window.
+ * Only ever written by a conditional upsert (`sendTransaction` in repositories/onboarding.ts).
+ */
+export interface RateCounter {
+  window: string;
+  n: number;
+  ttl: number;
+}
 
 /** USER#<userId> / EMAIL_CHANGE: a requested email change waiting for its code; TTL 1 hour. */
-export const EmailChangeEntity = new Entity({
-  name: 'EmailChange',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    userId: string().key(),
-    newEmail: string(),
-    codeId: string(),
-    codeHash: string(),
-    codeSalt: string(),
-    codeExpiresAt: string(),
-    attempts: number(),
-    ttl: number(),
-  }),
-  computeKey: ({ userId }) => keys.emailChange(userId),
-});
+export function emailChangeItem(c: PendingEmailChange, ttl: number): Item {
+  return {
+    ...keys.emailChange(c.userId),
+    [ET]: ONBOARDING_ENTITY.emailChange,
+    userId: c.userId,
+    newEmail: c.newEmail,
+    codeId: c.codeId,
+    codeHash: c.codeHash,
+    codeSalt: c.codeSalt,
+    codeExpiresAt: c.codeExpiresAt,
+    attempts: c.attempts,
+    ttl,
+  };
+}

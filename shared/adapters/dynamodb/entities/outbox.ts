@@ -1,39 +1,51 @@
-import { Entity } from 'dynamodb-toolbox/entity';
-import { item } from 'dynamodb-toolbox/schema/item';
-import { string } from 'dynamodb-toolbox/schema/string';
-import { number } from 'dynamodb-toolbox/schema/number';
-import { any } from 'dynamodb-toolbox/schema/any';
+import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
+import type { Clock, Ids } from '#shared/lib/ids.ts';
+import { ET, type Item } from '../commands.ts';
 import { keys } from '../keys.ts';
-import { PortalTable } from '../table.ts';
+
+/** `_et` of outbox items (the stream consumer's event filter matches it). */
+export const OUTBOX_ENTITY = 'Outbox';
 
 /**
  * OUTBOX#<messageId> / OUTBOX. Written in the same transaction as the business change; the stream consumer
  * sends it and marks it sent (then TTL removes it after 7 days); a scheduled sweeper re-sends what is still
- * pending after an outage. `sealed` carries secrets (a verification
- * code) encrypted; nothing secret is ever stored in clear.
+ * pending after an outage. `sealed` carries secrets (a verification code) encrypted; nothing secret is ever
+ * stored in clear. While pending, the item is in gsi2 (OUTBOX#PENDING / <createdAt>#<messageId>): the
+ * sweeper's work list, removed when it is sent or fails.
  */
-export const OutboxEntity = new Entity({
-  name: 'Outbox',
-  table: PortalTable,
-  timestamps: false,
-  schema: item({
-    messageId: string().key(),
-    kind: string().enum('email'),
-    template: string(),
-    locale: string(),
-    to: string(),
-    data: any(),
-    sealed: string().optional(),
-    status: string().enum('pending', 'sent', 'failed'),
-    attempts: number(),
-    createdAt: string(),
-    sentAt: string().optional(),
-    providerMessageId: string().optional(),
-    lastError: string().optional(),
-    ttl: number().optional(),
-    /** Sparse index of undelivered messages (set while pending, removed when sent or failed): the sweeper's work list. */
-    gsi2pk: string().optional(),
-    gsi2sk: string().optional(),
-  }),
-  computeKey: ({ messageId }) => keys.outbox(messageId),
-});
+export interface OutboxItem {
+  messageId: string;
+  kind: 'email';
+  template: string;
+  locale: string;
+  to: string;
+  data: Record<string, unknown>;
+  sealed?: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  createdAt: string;
+  sentAt?: string;
+  providerMessageId?: string;
+  lastError?: string;
+  ttl?: number;
+}
+
+/** The stored item of a new pending email: the secret part sealed, its keys and sparse gsi2 entry. */
+export function pendingEmailItem(req: EmailRequest, deps: { sealer: Sealer; ids: Ids; clock: Clock }): Item {
+  const messageId = deps.ids.next('msg');
+  const createdAt = deps.clock.now().toISOString();
+  const hasSecret = req.secret !== undefined && Object.keys(req.secret).length > 0;
+  const item: OutboxItem = {
+    messageId,
+    kind: 'email',
+    template: req.template,
+    locale: req.locale,
+    to: req.to,
+    data: req.data as Record<string, unknown>,
+    ...(hasSecret ? { sealed: deps.sealer.seal(JSON.stringify(req.secret)) } : {}),
+    status: 'pending',
+    attempts: 0,
+    createdAt,
+  };
+  return { ...keys.outbox(messageId), [ET]: OUTBOX_ENTITY, ...item, ...keys.outboxPending(createdAt, messageId) };
+}

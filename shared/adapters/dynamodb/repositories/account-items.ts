@@ -1,106 +1,36 @@
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ENV, requireEnv } from '#shared/config/env.ts';
 import type { AccountContact, AccountDocument, AddressEntry, Asset, CheckoutProfile, ContractRequest, DeviceGroup, Invitation, OrgDetails, SoftwareSubscription } from '#shared/domain/account/model.ts';
 import { type AccountStore, type BookStore, type DeviceStore, type DirectoryStore, RefusedWriteError, type SupportStore } from '#shared/domain/account/ports.ts';
 import type { Membership, Org, UserProfile } from '#shared/domain/identity/model.ts';
-import { documentClient } from '../client.ts';
+import { ET, type Item, batchGet, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
+import { ACCOUNT_ENTITY as ENTITY, accountContactsItem, assetItem, orgDetailsItem, softwareSubscriptionsItem } from '../entities/account.ts';
+import { IDENTITY_ENTITY } from '../entities/identity.ts';
 import { keys } from '../keys.ts';
-import { TABLE_KEYS } from '../table-def.ts';
 
 /**
- * The account page's reads and single-item writes (P50-P66) as plain DocumentClient commands: no entity
- * layer, so the many read-only account handlers stay far below the bundle budget (the items are written
- * through the entities in entities/account.ts, or here with the same attributes, `_et` included). Writes
- * that need the idempotency record or the outbox are in account-transactions.ts. Every function is one
- * DynamoDB call and is exported on its own: a handler bundles the ones it imports.
+ * The account page's reads and single-item writes (P50-P66) as plain DocumentClient commands, the items built
+ * by entities/account.ts. Writes that need the idempotency record or the outbox are in account-transactions.ts.
+ * Every function is one DynamoDB call and is exported on its own: a handler bundles the ones it imports.
  */
 
-/** The `_et` of each account item (the toolbox entity names in entities/account.ts). */
-export const ENTITY = {
-  invitation: 'Invitation',
-  orgDetails: 'OrgDetails',
-  contacts: 'AccountContacts',
-  software: 'SoftwareSubscriptions',
-  address: 'OrgAddress',
-  checkoutProfile: 'CheckoutProfile',
-  asset: 'Asset',
-  deviceGroup: 'DeviceGroup',
-  contractRequest: 'ContractRequest',
-  document: 'AccountDocument',
-} as const;
-
-const ET = TABLE_KEYS.entityType;
-const STORAGE = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', ET, TABLE_KEYS.ttl];
-
-export const tableName = () => requireEnv(ENV.tableName);
-/** One command through the process's DocumentClient, typed by what the caller reads of the output. */
-const send = <T = unknown>(command: object): Promise<T> => (documentClient() as unknown as { send(c: object): Promise<T> }).send(command);
-
-/** A stored item as its domain object: keys and bookkeeping removed. */
-export function strip<T>(item: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...item };
-  for (const a of STORAGE) delete out[a];
-  return out as T;
-}
-
 /** String sets come back as `Set`; the domain uses arrays. */
-function addressOf(item: Record<string, unknown>): AddressEntry {
+function addressOf(item: Item): AddressEntry {
   const a = strip<AddressEntry & { usedBy?: Set<string> | string[] }>(item);
   return { ...a, usedBy: a.usedBy ? [...a.usedBy] : undefined };
 }
 
-const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
-
-/** The reasons of a cancelled TransactWriteItems, in the order of its items; undefined for other errors. */
-export function cancellationCodes(e: unknown): (string | undefined)[] | undefined {
-  const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return err?.name === 'TransactionCanceledException' ? (err.CancellationReasons ?? []).map((r) => r.Code) : undefined;
-}
 const failed = (code: string | undefined) => code === 'ConditionalCheckFailed';
-
-async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ Items: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> | undefined }> {
-  const out = await send<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(new QueryCommand({ TableName: tableName(), ...input }));
-  return { Items: out.Items ?? [], LastEvaluatedKey: out.LastEvaluatedKey };
-}
-
-async function getItem(key: { pk: string; sk: string }, consistent = true): Promise<Record<string, unknown> | undefined> {
-  const out = await send<{ Item?: Record<string, unknown> }>(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
-  return out.Item;
-}
-
-async function batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-  if (keyList.length === 0) return [];
-  const TableName = tableName();
-  const out = await send<{ Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, unknown> }>(
-    new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keyList, ConsistentRead: true } } }),
-  );
-  return out.Responses?.[TableName] ?? [];
-}
-
-async function transact(items: TransactWriteCommandInput['TransactItems']) {
-  await send(new TransactWriteCommand({ TransactItems: items }));
-}
 
 const pagePart = (partition: string, prefix: string) => ({
   KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
   ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
   ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
 });
-const after = (lastKey: Record<string, unknown> | undefined) => (lastKey ? { ExclusiveStartKey: lastKey } : {});
+const after = (lastKey: Item | undefined) => (lastKey ? { ExclusiveStartKey: lastKey } : {});
 
 /** ConditionCheck that an org exists (staff routes name the org in the path). */
 const orgExists = (orgId: string) => ({
@@ -112,13 +42,13 @@ const orgExists = (orgId: string) => ({
 
 export const orgOverview: AccountStore['orgOverview'] = async (orgId) => {
   const items = await batchGet([keys.org(orgId), keys.orgDetails(orgId)]);
-  const org = items.find((i) => i[ET] === 'Org');
+  const org = items.find((i) => i[ET] === IDENTITY_ENTITY.org);
   const details = items.find((i) => i[ET] === ENTITY.orgDetails);
   return { org: org ? strip<Org>(org) : undefined, details: details ? strip<OrgDetails>(details) : undefined };
 };
 
 export const putOrgDetails: AccountStore['putOrgDetails'] = async (details) => {
-  await send(new PutCommand({ TableName: tableName(), Item: { ...keys.orgDetails(details.orgId), [ET]: ENTITY.orgDetails, ...details } }));
+  await putItem(orgDetailsItem(details));
 };
 
 /**
@@ -210,7 +140,7 @@ export const listOrgDirectory: DirectoryStore['listOrgDirectory'] = async (orgId
     ...after(lastKey),
   });
   return {
-    members: Items.filter((i) => i[ET] === 'Membership').map((i) => strip<Membership>(i)),
+    members: Items.filter((i) => i[ET] === IDENTITY_ENTITY.membership).map((i) => strip<Membership>(i)),
     invitations: Items.filter((i) => i[ET] === ENTITY.invitation).map((i) => strip<Invitation>(i)),
     lastKey: LastEvaluatedKey,
   };
@@ -219,8 +149,8 @@ export const listOrgDirectory: DirectoryStore['listOrgDirectory'] = async (orgId
 /** P53: members' profiles (for their names and emails) and the org (SSO status), in one BatchGetItem. */
 export const profilesAndOrg: DirectoryStore['profilesAndOrg'] = async (userIds, orgId) => {
   const items = await batchGet([keys.org(orgId), ...[...new Set(userIds)].map((u) => keys.user(u))]);
-  const org = items.find((i) => i[ET] === 'Org');
-  return { profiles: items.filter((i) => i[ET] === 'User').map((i) => strip<UserProfile>(i)), org: org ? strip<Org>(org) : undefined };
+  const org = items.find((i) => i[ET] === IDENTITY_ENTITY.org);
+  return { profiles: items.filter((i) => i[ET] === IDENTITY_ENTITY.user).map((i) => strip<UserProfile>(i)), org: org ? strip<Org>(org) : undefined };
 };
 
 export const deleteInvitation: DirectoryStore['deleteInvitation'] = async (orgId, email) => {
@@ -255,7 +185,7 @@ export const getInvitation: DirectoryStore['getInvitation'] = async (email, orgI
  */
 export const setRole: DirectoryStore['setRole'] = async (orgId, userId, role, guard) => {
   try {
-    const out = await send<{ Attributes?: Record<string, unknown> }>(
+    const out = await send<{ Attributes?: Item }>(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.membership(userId, orgId),
@@ -300,7 +230,7 @@ function whyRefused(e: unknown): unknown {
 /** The org's site admins from the user list (gsi1, eventually consistent: the write re-checks). */
 export const siteAdmins: DirectoryStore['siteAdmins'] = async (orgId) => {
   const ids: string[] = [];
-  let lastKey: Record<string, unknown> | undefined;
+  let lastKey: Item | undefined;
   do {
     const page = await query({
       IndexName: 'gsi1',
@@ -383,7 +313,7 @@ export const updateAddress: BookStore['updateAddress'] = async (entry) => {
     update += ', #phone = :phone';
   } else update += ' REMOVE #phone';
   try {
-    const out = await send<{ Attributes?: Record<string, unknown> }>(
+    const out = await send<{ Attributes?: Item }>(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.address(entry.orgId, entry.addressId),
@@ -454,7 +384,7 @@ export const deleteCheckoutProfile: BookStore['deleteCheckoutProfile'] = async (
 // ---------------------------------------------------------------------------------------------------------
 // P58-P61 assets, groups (AC-5), service requests (AC-6)
 
-const assetsOf = (items: Record<string, unknown>[]) => items.filter((i) => i[ET] === ENTITY.asset).map((i) => strip<Asset>(i));
+const assetsOf = (items: Item[]) => items.filter((i) => i[ET] === ENTITY.asset).map((i) => strip<Asset>(i));
 
 export const listAssets: DeviceStore['listAssets'] = async (orgId, limit, lastKey) => {
   const { Items, LastEvaluatedKey } = await query({ ...pagePart(keys.assetsPartition(orgId), keys.assetSkPrefix), ConsistentRead: true, Limit: limit, ...after(lastKey) });
@@ -490,7 +420,7 @@ export const listDeviceGroups: DeviceStore['listDeviceGroups'] = async (orgId, l
 
 export const updateDeviceGroup: DeviceStore['updateDeviceGroup'] = async (g) => {
   try {
-    const out = await send<{ Attributes?: Record<string, unknown> }>(
+    const out = await send<{ Attributes?: Item }>(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.deviceGroup(g.orgId, g.groupId),
@@ -516,8 +446,6 @@ export const deleteDeviceGroup: DeviceStore['deleteDeviceGroup'] = async (orgId,
     throw e;
   }
 };
-
-const assetItem = (a: Asset) => ({ ...keys.asset(a.orgId, a.serial), [ET]: ENTITY.asset, ...a });
 
 /** P60 staff import: every asset and a check that the org exists, in one transaction (at most 99 assets). */
 export const importAssets: DeviceStore['importAssets'] = async (orgId, assets) => {
@@ -584,7 +512,7 @@ export const putContacts: SupportStore['putContacts'] = async (orgId, contacts, 
   try {
     await transact([
       orgExists(orgId),
-      { Put: { TableName: tableName(), Item: { ...keys.accountContacts(orgId), [ET]: ENTITY.contacts, orgId, contacts, updatedAt: now.toISOString(), updatedBy: by } } },
+      { Put: { TableName: tableName(), Item: accountContactsItem({ orgId, contacts, updatedAt: now.toISOString(), updatedBy: by }) } },
     ]);
   } catch (e) {
     const codes = cancellationCodes(e);
@@ -605,7 +533,7 @@ export const getDocument: SupportStore['getDocument'] = async (orgId, documentId
 
 export const publishDocument: SupportStore['publishDocument'] = async (orgId, documentId, stored, now) => {
   try {
-    const out = await send<{ Attributes?: Record<string, unknown> }>(
+    const out = await send<{ Attributes?: Item }>(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.accountDocument(orgId, documentId),
@@ -629,7 +557,7 @@ export const publishDocument: SupportStore['publishDocument'] = async (orgId, do
 
 export const softwareOverview: SupportStore['softwareOverview'] = async (orgId) => {
   const items = await batchGet([keys.org(orgId), keys.softwareSubscriptions(orgId)]);
-  const org = items.find((i) => i[ET] === 'Org');
+  const org = items.find((i) => i[ET] === IDENTITY_ENTITY.org);
   const software = items.find((i) => i[ET] === ENTITY.software);
   return { org: org ? strip<Org>(org) : undefined, subscriptions: (software?.subscriptions as SoftwareSubscription[] | undefined) ?? [] };
 };
@@ -638,7 +566,7 @@ export const putSoftware: SupportStore['putSoftware'] = async (orgId, subscripti
   try {
     await transact([
       orgExists(orgId),
-      { Put: { TableName: tableName(), Item: { ...keys.softwareSubscriptions(orgId), [ET]: ENTITY.software, orgId, subscriptions, updatedAt: now.toISOString(), updatedBy: by } } },
+      { Put: { TableName: tableName(), Item: softwareSubscriptionsItem({ orgId, subscriptions, updatedAt: now.toISOString(), updatedBy: by }) } },
     ]);
   } catch (e) {
     const codes = cancellationCodes(e);

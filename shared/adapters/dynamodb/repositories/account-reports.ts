@@ -1,10 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContractRequestReportSource, InvoiceReportRow, InvoiceReportSource, OrderReportSource } from '#shared/domain/account/ports.ts';
 import type { ContractRequest } from '#shared/domain/account/model.ts';
 import type { DeskStore } from '#shared/domain/desk/ports.ts';
-import { documentClient } from '../client.ts';
+import { type Item, query, strip } from '../commands.ts';
 import { keys } from '../keys.ts';
-import { strip, tableName } from './account-items.ts';
 
 /**
  * The sources of the account reports (AC-8), each an async sequence of DynamoDB pages, newest first, read
@@ -15,21 +13,18 @@ import { strip, tableName } from './account-items.ts';
 /** Items per DynamoDB page (well under the 1 MB page limit for these small items). */
 export const REPORT_PAGE_SIZE = 500;
 
-async function* pages(input: { partition: string; range: [string, string] }): AsyncGenerator<Record<string, unknown>[]> {
-  let lastKey: Record<string, unknown> | undefined;
+async function* pages(input: { partition: string; range: [string, string] }): AsyncGenerator<Item[]> {
+  let lastKey: Item | undefined;
   do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-        ExpressionAttributeValues: { ':pk': input.partition, ':lo': input.range[0], ':hi': input.range[1] },
-        ScanIndexForward: false,
-        Limit: REPORT_PAGE_SIZE,
-        ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
-      }),
-    );
-    yield out.Items ?? [];
+    const out = await query({
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+      ExpressionAttributeValues: { ':pk': input.partition, ':lo': input.range[0], ':hi': input.range[1] },
+      ScanIndexForward: false,
+      Limit: REPORT_PAGE_SIZE,
+      ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+    });
+    yield out.Items;
     lastKey = out.LastEvaluatedKey;
   } while (lastKey);
 }

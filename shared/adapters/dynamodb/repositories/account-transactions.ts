@@ -1,26 +1,11 @@
-import { ConditionCheck } from 'dynamodb-toolbox/entity/actions/transactCheck';
-import { DeleteTransaction } from 'dynamodb-toolbox/entity/actions/transactDelete';
-import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
-import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate';
-import { execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
-import { $add } from 'dynamodb-toolbox/entity/actions/update';
-import { DAY_MS } from '#shared/domain/account/common.ts';
 import { type BookStore, type DeviceStore, type DirectoryStore, RefusedWriteError, type SupportStore } from '#shared/domain/account/ports.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import {
-  AccountDocumentEntity,
-  AddressEntity,
-  AssetEntity,
-  CheckoutProfileEntity,
-  ContractRequestEntity,
-  DeviceGroupEntity,
-  InvitationEntity,
-} from '../entities/account.ts';
-import { MembershipEntity, OrgEntity, UserEntity } from '../entities/identity.ts';
-import { type CancellationReason, type WriteTransaction, cancellationReasons, rawWrite, writeIdempotently } from '../idempotent-write.ts';
+import { type CancellationReason, Expr, type TransactItem, cancellationReasons, transact, txCheck, txDelete, txPut, txUpdate } from '../commands.ts';
+import { accountDocumentItem, addressItem, checkoutProfileItem, contractRequestItem, deviceGroupItem, invitationItem } from '../entities/account.ts';
+import { membershipItem } from '../entities/identity.ts';
+import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
-import { table } from '../table.ts';
 import { outboxPut } from './outbox.ts';
 
 /**
@@ -30,7 +15,10 @@ import { outboxPut } from './outbox.ts';
  */
 
 const failed = (r: CancellationReason | undefined) => r?.Code === 'ConditionalCheckFailed';
-const epoch = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+/** Condition of a create: no item with this key yet (`attr`: one of its key attributes). */
+const absent = (attr: string) => new Expr().exists(attr, false);
+/** Condition: the item exists (`attr`: one of its key attributes). */
+const present = (attr: string) => new Expr().exists(attr);
 
 /** The outbox's dependencies: the sealer comes from the handler (its key is loaded once per cold start). */
 export interface MailDeps {
@@ -40,15 +28,7 @@ export interface MailDeps {
 /** P52 invitation: (re)written with its email and the idempotency record; kept a day past its expiry. */
 export function putInvitation(mail: MailDeps): DirectoryStore['putInvitation'] {
   return (invitation, email, idempotency, response, now) =>
-    writeIdempotently(
-      idempotency,
-      response,
-      [
-        InvitationEntity.build(PutTransaction).item({ ...invitation, ttl: epoch(invitation.expiresAt) + DAY_MS / 1000 }),
-        outboxPut(email, { sealer: mail.sealer, ids: systemIds, clock: systemClock }),
-      ],
-      now,
-    );
+    writeIdempotently(idempotency, response, [txPut(invitationItem(invitation)), outboxPut(email, { sealer: mail.sealer, ids: systemIds, clock: systemClock })], now);
 }
 
 /**
@@ -57,23 +37,15 @@ export function putInvitation(mail: MailDeps): DirectoryStore['putInvitation'] {
  */
 export function acceptInvitation(mail: MailDeps): DirectoryStore['acceptInvitation'] {
   return async ({ invitation, membership, tier, primaryOrgId, email, now }) => {
-    table();
+    const unchanged = new Expr().equals('createdAt', invitation.createdAt);
+    unchanged.when(`${unchanged.name('expiresAt')} > ${unchanged.value(now.toISOString())}`);
     try {
-      await execute(
-        InvitationEntity.build(DeleteTransaction)
-          .key({ email: invitation.email, orgId: invitation.orgId })
-          .options({ condition: { and: [{ attr: 'createdAt', eq: invitation.createdAt }, { attr: 'expiresAt', gt: now.toISOString() }] } }),
-        MembershipEntity.build(PutTransaction).item(membership).options({ condition: { attr: 'orgId', exists: false } }),
-        UserEntity.build(UpdateTransaction)
-          .item({
-            userId: membership.userId,
-            ...(tier ? { tier } : {}),
-            ...(primaryOrgId ? { primaryOrgId } : {}),
-            updatedAt: now.toISOString(),
-          })
-          .options({ condition: { attr: 'userId', exists: true } }),
+      await transact([
+        txDelete(keys.invitation(invitation.email, invitation.orgId), unchanged),
+        txPut(membershipItem(membership), absent('orgId')),
+        txUpdate(keys.user(membership.userId), present('userId').set({ tier, primaryOrgId, updatedAt: now.toISOString() })),
         outboxPut(email, { sealer: mail.sealer, ids: systemIds, clock: systemClock }),
-      );
+      ]);
     } catch (e) {
       const reasons = cancellationReasons(e);
       if (!reasons) throw e;
@@ -91,13 +63,7 @@ const entityExists = (reasons: CancellationReason[]) => {
 
 /** P56 create an address (conditional on its id, derived from the Idempotency-Key). */
 export const createAddress: BookStore['createAddress'] = (entry, idempotency, response, now) =>
-  writeIdempotently(
-    idempotency,
-    response,
-    [AddressEntity.build(PutTransaction).item({ ...entry, usedBy: undefined }).options({ condition: { attr: 'addressId', exists: false } })],
-    now,
-    entityExists,
-  );
+  writeIdempotently(idempotency, response, [txPut(addressItem({ ...entry, usedBy: undefined }), absent('addressId'))], now, entityExists);
 
 /** P57 create a checkout profile and record it on its address (which must exist); its payment method must be one of the org's (P74). */
 export const createCheckoutProfile: BookStore['createCheckoutProfile'] = (profile, idempotency, response, now) =>
@@ -105,14 +71,10 @@ export const createCheckoutProfile: BookStore['createCheckoutProfile'] = (profil
     idempotency,
     response,
     [
-      CheckoutProfileEntity.build(PutTransaction).item(profile).options({ condition: { attr: 'profileId', exists: false } }),
-      AddressEntity.build(UpdateTransaction)
-        .item({ orgId: profile.orgId, addressId: profile.addressId, usedBy: $add(new Set([profile.profileId])) })
-        .options({ condition: { attr: 'addressId', exists: true } }),
+      txPut(checkoutProfileItem(profile), absent('profileId')),
+      txUpdate(keys.address(profile.orgId, profile.addressId), present('addressId').add('usedBy', new Set([profile.profileId]))),
       // The payment method is one of the org's cards on file (billing, P74).
-      rawWrite({
-        ConditionCheck: { TableName: table().getName(), Key: keys.paymentMethod(profile.orgId, profile.paymentMethodToken), ConditionExpression: 'attribute_exists(pk)' },
-      }),
+      txCheck(keys.paymentMethod(profile.orgId, profile.paymentMethodToken), present('pk')),
     ],
     now,
     (reasons) => {
@@ -124,22 +86,16 @@ export const createCheckoutProfile: BookStore['createCheckoutProfile'] = (profil
 
 /** P58 create a device group. */
 export const createDeviceGroup: DeviceStore['createDeviceGroup'] = (group, idempotency, response, now) =>
-  writeIdempotently(
-    idempotency,
-    response,
-    [DeviceGroupEntity.build(PutTransaction).item(group).options({ condition: { attr: 'groupId', exists: false } })],
-    now,
-    entityExists,
-  );
+  writeIdempotently(idempotency, response, [txPut(deviceGroupItem(group), absent('groupId'))], now, entityExists);
 
 /**
  * P61 a service request, with a check per asset that it is one of the org's (at most 50: the transaction
  * stays under DynamoDB's 100 items with the request and the idempotency record).
  */
 export const createContractRequest: DeviceStore['createContractRequest'] = (request, idempotency, response, now) => {
-  const writes: WriteTransaction[] = [
-    ContractRequestEntity.build(PutTransaction).item(request).options({ condition: { attr: 'requestId', exists: false } }),
-    ...request.serials.map((serial) => AssetEntity.build(ConditionCheck).key({ orgId: request.orgId, serial }).condition({ attr: 'serial', exists: true })),
+  const writes: TransactItem[] = [
+    txPut(contractRequestItem(request), absent('requestId')),
+    ...request.serials.map((serial) => txCheck(keys.asset(request.orgId, serial), present('serial'))),
   ];
   return writeIdempotently(idempotency, response, writes, now, (reasons) => {
     entityExists(reasons);
@@ -153,10 +109,7 @@ export const createDocument: SupportStore['createDocument'] = (doc, idempotency,
   writeIdempotently(
     idempotency,
     response,
-    [
-      OrgEntity.build(ConditionCheck).key({ orgId: doc.orgId }).condition({ attr: 'orgId', exists: true }),
-      AccountDocumentEntity.build(PutTransaction).item(doc).options({ condition: { attr: 'documentId', exists: false } }),
-    ],
+    [txCheck(keys.org(doc.orgId), present('orgId')), txPut(accountDocumentItem(doc), absent('documentId'))],
     now,
     (reasons) => {
       if (failed(reasons[0])) throw new RefusedWriteError('org_missing');

@@ -1,27 +1,20 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillableTicket, Invoice, UnpaidInvoice } from '#shared/domain/billing/model.ts';
 import type { AddLineOutcome, BatchCheckpoint, BillingBatchStore, LineReference, NewLine } from '#shared/domain/billing/ports.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
 import { forEachLimited } from '#shared/lib/concurrency.ts';
+import { ET, type Item, type TransactItem, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
 import { withContentionRetry } from '../contention.ts';
 import { keys } from '../keys.ts';
-import { TABLE_KEYS } from '../table-def.ts';
-import { codes, getInvoice, orgBilling, outboxItem, putSettings, send, strip, tableName } from './billing.ts';
+import { getInvoice, orgBilling, outboxItem, putSettings } from './billing.ts';
 
 /**
  * The BI-2 invoice batch's items (docs/data-model.md P77-P81) as plain DocumentClient commands; the reads
  * shared with the routes (P70 org billing, the invoice header) come from billing.ts.
  */
 
-type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const ET = TABLE_KEYS.entityType;
-
-const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 /** Concurrent batch runs meet on the same invoice and counter: their transactions are retried. */
 const retryContention = <T>(fn: () => Promise<T>) => withContentionRetry(fn, 10);
 /** P71: one attribute per unpaid invoice on the org's billing summary (billing-summary.ts reads them). */
@@ -104,10 +97,10 @@ async function writeLines(chunks: number[][], lines: readonly NewLine[], outcome
       owners.push({ chunk });
     }
     try {
-      await retryContention(() => send(new TransactWriteCommand({ TransactItems: items })));
+      await retryContention(() => transact(items));
       return;
     } catch (e) {
-      const c = codes(e);
+      const c = cancellationCodes(e);
       if (!c) throw e;
       const closed = new Set<number>();
       const invoiced = new Set<number>();
@@ -127,27 +120,24 @@ async function writeLines(chunks: number[][], lines: readonly NewLine[], outcome
 
 export const billingBatchStore = (mail: { sealer: Sealer }): BillingBatchStore => ({
   async readyToBillPage(limit, after) {
-    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': keys.ticketsByStatusPartition('ready_to_bill') },
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    return { items: (out.Items ?? []).map(ticketOf), lastKey: out.LastEvaluatedKey };
+    const out = await query({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :p',
+      ExpressionAttributeValues: { ':p': keys.ticketsByStatusPartition('ready_to_bill') },
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: after } : {}),
+    });
+    return { items: out.Items.map(ticketOf), lastKey: out.LastEvaluatedKey };
   },
 
   async getCheckpoint(runKey) {
-    const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.batchCheckpoint(runKey), ConsistentRead: true }));
-    return Item ? strip<BatchCheckpoint>(Item) : undefined;
+    const item = await getItem(keys.batchCheckpoint(runKey));
+    return item ? strip<BatchCheckpoint>(item) : undefined;
   },
 
   async saveCheckpoint(cp) {
     const { lastKey, ...rest } = cp;
-    await send(new PutCommand({ TableName: tableName(), Item: { ...keys.batchCheckpoint(cp.runKey), [ET]: 'BatchCheckpoint', ...rest, ...(lastKey ? { lastKey } : {}) } }));
+    await putItem({ ...keys.batchCheckpoint(cp.runKey), [ET]: 'BatchCheckpoint', ...rest, ...(lastKey ? { lastKey } : {}) });
   },
 
   orgBilling,
@@ -208,40 +198,34 @@ export const billingBatchStore = (mail: { sealer: Sealer }): BillingBatchStore =
     const refs: LineReference[] = [];
     let after: Item | undefined;
     do {
-      const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :line)',
-          ProjectionExpression: '#t, #r',
-          ExpressionAttributeNames: { '#t': 'ticketId', '#r': 'reference' },
-          ExpressionAttributeValues: { ':pk': keys.invoicePartition(invoiceId), ':line': keys.invoiceLineSkPrefix },
-          ConsistentRead: true,
-          ...(after ? { ExclusiveStartKey: after } : {}),
-        }),
-      );
-      for (const it of out.Items ?? []) refs.push({ ticketId: it.ticketId as string, reference: it.reference as string });
+      const out = await query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :line)',
+        ProjectionExpression: '#t, #r',
+        ExpressionAttributeNames: { '#t': 'ticketId', '#r': 'reference' },
+        ExpressionAttributeValues: { ':pk': keys.invoicePartition(invoiceId), ':line': keys.invoiceLineSkPrefix },
+        ConsistentRead: true,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      });
+      for (const it of out.Items) refs.push({ ticketId: it.ticketId as string, reference: it.reference as string });
       after = out.LastEvaluatedKey;
     } while (after);
     return refs;
   },
 
   async draftsOfRun(runKey, limit, after) {
-    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': keys.invoiceDraftPartition(runKey) },
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    return { items: (out.Items ?? []).map((i) => strip<Invoice>(i)), lastKey: out.LastEvaluatedKey };
+    const out = await query({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :p',
+      ExpressionAttributeValues: { ':p': keys.invoiceDraftPartition(runKey) },
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: after } : {}),
+    });
+    return { items: out.Items.map((i) => strip<Invoice>(i)), lastKey: out.LastEvaluatedKey };
   },
 
   async issue(write, sellerId) {
     for (let attempt = 1; ; attempt++) {
-      const { Item: counter } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.invoiceCounter(sellerId), ConsistentRead: true }));
+      const counter = await getItem(keys.invoiceCounter(sellerId));
       const prev = (counter?.seq as number | undefined) ?? 0;
       const { invoice, emails } = write(prev + 1);
       const unpaid: UnpaidInvoice = { invoiceId: invoice.invoiceId, number: invoice.number as string, dueDate: invoice.dueDate as string, totalMinor: invoice.totalMinor as number, currency: invoice.currency };
@@ -294,10 +278,10 @@ export const billingBatchStore = (mail: { sealer: Sealer }): BillingBatchStore =
         ...emails.map((e) => outboxItem(e, mail.sealer)),
       ];
       try {
-        await retryContention(() => send(new TransactWriteCommand({ TransactItems: items })));
+        await retryContention(() => transact(items));
         return { issued: true, invoice };
       } catch (e) {
-        const c = codes(e);
+        const c = cancellationCodes(e);
         if (!c) throw e;
         if (c[1] === 'ConditionalCheckFailed') {
           const now = await getInvoice(invoice.invoiceId);

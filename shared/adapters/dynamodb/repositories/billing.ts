@@ -1,6 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ENV, requireEnv } from '#shared/config/env.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingSettings, BillingTransaction, Invoice, InvoiceLine, OrgBilling, PaymentMethod, PostalLines } from '#shared/domain/billing/model.ts';
 import { defaultBillingSettings } from '#shared/domain/billing/model.ts';
 import type { BillingStore, InvoiceListEntry } from '#shared/domain/billing/ports.ts';
@@ -8,10 +6,9 @@ import type { AccountStatusStore } from '#shared/domain/billing/lifecycle.ts';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import type { Page } from '#shared/domain/desk/model.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { documentClient } from '../client.ts';
-import { cancellationReasons, rawWrite, writeIdempotently } from '../idempotent-write.ts';
+import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
+import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
-import { TABLE_KEYS } from '../table-def.ts';
 import { outboxPut } from './outbox.ts';
 import { dynamoPrincipalStore } from './principals.ts';
 import { unpaidInvoices } from './billing-summary.ts';
@@ -22,28 +19,9 @@ import { unpaidInvoices } from './billing-summary.ts';
  * one TransactWriteItems each. The invoice batch's items (P77-P81) are in billing-batch.ts.
  */
 
-type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const ET = TABLE_KEYS.entityType;
-const STORAGE = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', ET, TABLE_KEYS.ttl];
-export const tableName = () => requireEnv(ENV.tableName);
-export const send = <T = Item>(command: object): Promise<T> => (documentClient() as unknown as { send(c: object): Promise<T> }).send(command);
-
-export function strip<T>(item: Item): T {
-  const out: Item = { ...item };
-  for (const a of STORAGE) delete out[a];
-  return out as T;
-}
-
-export const codes = (e: unknown) => cancellationReasons(e)?.map((r) => r.Code);
-
-const raw = (item: TransactItem) => rawWrite(item as Record<string, unknown>);
-
 /** The outbox item of an email as a raw TransactItem (the same item outboxPut writes). */
 export function outboxItem(email: EmailRequest, sealer: Sealer): TransactItem {
-  const { ToolboxItem: _t, ...params } = outboxPut(email, { sealer, ids: systemIds, clock: systemClock }).params() as TransactItem & { ToolboxItem?: unknown };
-  return params;
+  return outboxPut(email, { sealer, ids: systemIds, clock: systemClock });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -76,10 +54,7 @@ const unpaidAttr = (invoiceId: string) => `unpaid_${invoiceId}`;
 
 /** P70 + org profile + org details in one BatchGetItem. */
 export async function orgBilling(orgId: string): Promise<OrgBilling | undefined> {
-  const out = await send<{ Responses?: Record<string, Item[]> }>(
-    new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: [keys.org(orgId), keys.orgDetails(orgId), keys.billingSettings(orgId)], ConsistentRead: true } } }),
-  );
-  const items = out.Responses?.[tableName()] ?? [];
+  const items = await batchGet([keys.org(orgId), keys.orgDetails(orgId), keys.billingSettings(orgId)]);
   const bySk = (pk: string, sk: string) => items.find((i) => i.pk === pk && i.sk === sk);
   const org = bySk(keys.org(orgId).pk, 'PROFILE');
   if (!org) return undefined;
@@ -95,17 +70,17 @@ export async function orgBilling(orgId: string): Promise<OrgBilling | undefined>
 }
 
 export async function getSettings(orgId: string): Promise<BillingSettings | undefined> {
-  const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.billingSettings(orgId), ConsistentRead: true }));
-  return Item ? settingsOf(orgId, Item) : undefined;
+  const item = await getItem(keys.billingSettings(orgId));
+  return item ? settingsOf(orgId, item) : undefined;
 }
 
 export async function putSettings(settings: BillingSettings): Promise<void> {
-  await send(new PutCommand({ TableName: tableName(), Item: { ...keys.billingSettings(settings.orgId), [ET]: 'BillingSettings', ...settings } }));
+  await putItem({ ...keys.billingSettings(settings.orgId), [ET]: 'BillingSettings', ...settings });
 }
 
 export async function getInvoice(invoiceId: string): Promise<Invoice | undefined> {
-  const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.invoice(invoiceId), ConsistentRead: true }));
-  return Item ? strip<Invoice>(Item) : undefined;
+  const item = await getItem(keys.invoice(invoiceId));
+  return item ? strip<Invoice>(item) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -119,19 +94,16 @@ export const billingStore = (): BillingStore => ({
 
   async listInvoices(orgId, status, limit, after) {
     const filter = status === 'paid' ? { FilterExpression: '#s = :paid' } : status === 'unpaid' ? { FilterExpression: '#s <> :paid' } : {};
-    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
-        ...filter,
-        ...(status ? { ExpressionAttributeNames: { '#s': 'status' } } : {}),
-        ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':inv': 'INVOICE#', ...(status ? { ':paid': 'paid' } : {}) },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    return { items: (out.Items ?? []).map(entryOf), lastKey: out.LastEvaluatedKey };
+    const out = await query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
+      ...filter,
+      ...(status ? { ExpressionAttributeNames: { '#s': 'status' } } : {}),
+      ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':inv': 'INVOICE#', ...(status ? { ':paid': 'paid' } : {}) },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: after } : {}),
+    });
+    return { items: out.Items.map(entryOf), lastKey: out.LastEvaluatedKey };
   },
 
   async invoiceWithLines(invoiceId) {
@@ -139,16 +111,13 @@ export const billingStore = (): BillingStore => ({
     const lines: InvoiceLine[] = [];
     let after: Item | undefined;
     do {
-      const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.invoicePartition(invoiceId) },
-          ConsistentRead: true,
-          ...(after ? { ExclusiveStartKey: after } : {}),
-        }),
-      );
-      for (const it of out.Items ?? []) {
+      const out = await query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.invoicePartition(invoiceId) },
+        ConsistentRead: true,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      });
+      for (const it of out.Items) {
         if (it.sk === 'INVOICE') invoice = strip<Invoice>(it);
         else lines.push(strip<InvoiceLine>(it));
       }
@@ -164,38 +133,32 @@ export const billingStore = (): BillingStore => ({
   },
 
   async listTransactions(orgId, limit, after) {
-    const out = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-        ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':t': keys.billingTransactionSkPrefix },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    return { items: (out.Items ?? []).map((i) => strip<BillingTransaction>(i)), lastKey: out.LastEvaluatedKey };
+    const out = await query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':t': keys.billingTransactionSkPrefix },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: after } : {}),
+    });
+    return { items: out.Items.map((i) => strip<BillingTransaction>(i)), lastKey: out.LastEvaluatedKey };
   },
 
   async listPaymentMethods(orgId) {
-    const out = await send<{ Items?: Item[] }>(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pm)',
-        ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':pm': keys.paymentMethodSkPrefix },
-        Limit: 50,
-      }),
-    );
-    return (out.Items ?? []).map((i) => strip<PaymentMethod>(i));
+    const out = await query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pm)',
+      ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':pm': keys.paymentMethodSkPrefix },
+      Limit: 50,
+    });
+    return out.Items.map((i) => strip<PaymentMethod>(i));
   },
 
   async getPaymentMethod(orgId, paymentMethodId) {
-    const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.paymentMethod(orgId, paymentMethodId), ConsistentRead: true }));
-    return Item ? strip<PaymentMethod>(Item) : undefined;
+    const item = await getItem(keys.paymentMethod(orgId, paymentMethodId));
+    return item ? strip<PaymentMethod>(item) : undefined;
   },
 
   async addPaymentMethod(pm, idempotency, response, now) {
-    return writeIdempotently(idempotency, response, [raw({ Put: { TableName: tableName(), Item: { ...keys.paymentMethod(pm.orgId, pm.paymentMethodId), [ET]: 'PaymentMethod', ...pm }, ConditionExpression: 'attribute_not_exists(pk)' } })], now);
+    return writeIdempotently(idempotency, response, [{ Put: { TableName: tableName(), Item: { ...keys.paymentMethod(pm.orgId, pm.paymentMethodId), [ET]: 'PaymentMethod', ...pm }, ConditionExpression: 'attribute_not_exists(pk)' } }], now);
   },
 
   async claimPayment(invoiceId, attemptId, now, until) {
@@ -213,9 +176,8 @@ export const billingStore = (): BillingStore => ({
       );
       return 'claimed';
     } catch (e) {
-      const err = e as { name?: string; Item?: Item };
-      if (err.name !== 'ConditionalCheckFailedException') throw e;
-      return err.Item?.status === 'paid' ? 'paid' : 'in_progress';
+      if (!isConditionFailure(e)) throw e;
+      return (e as { Item?: Item }).Item?.status === 'paid' ? 'paid' : 'in_progress';
     }
   },
 
@@ -232,7 +194,7 @@ export const billingStore = (): BillingStore => ({
       );
     } catch (e) {
       // Not ours any more (expired and taken by another attempt): nothing to give back.
-      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+      if (!isConditionFailure(e)) throw e;
     }
   },
 
@@ -241,7 +203,7 @@ export const billingStore = (): BillingStore => ({
       idempotency,
       response,
       [
-        raw({
+        {
           Update: {
             TableName: tableName(),
             Key: keys.invoice(invoice.invoiceId),
@@ -250,8 +212,8 @@ export const billingStore = (): BillingStore => ({
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: { ':paid': 'paid', ':issued': 'issued', ':at': txn.createdAt, ':txn': txn.transactionId, ':a': attemptId },
           },
-        }),
-        raw({
+        },
+        {
           Update: {
             TableName: tableName(),
             Key: keys.invoiceReportEntry(invoice.orgId, invoice.issuedAt as string, invoice.invoiceId),
@@ -260,18 +222,18 @@ export const billingStore = (): BillingStore => ({
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: { ':paid': 'paid', ':at': txn.createdAt },
           },
-        }),
-        raw({ Put: { TableName: tableName(), Item: { ...keys.billingTransaction(txn.orgId, txn.createdAt, txn.transactionId), [ET]: 'BillingTransaction', ...txn } } }),
-        raw({ Update: { TableName: tableName(), Key: keys.billingSummary(invoice.orgId), UpdateExpression: 'REMOVE #u', ExpressionAttributeNames: { '#u': unpaidAttr(invoice.invoiceId) } } }),
+        },
+        { Put: { TableName: tableName(), Item: { ...keys.billingTransaction(txn.orgId, txn.createdAt, txn.transactionId), [ET]: 'BillingTransaction', ...txn } } },
+        { Update: { TableName: tableName(), Key: keys.billingSummary(invoice.orgId), UpdateExpression: 'REMOVE #u', ExpressionAttributeNames: { '#u': unpaidAttr(invoice.invoiceId) } } },
       ],
       now,
     );
   },
 
   async findIdempotent(ctx) {
-    const { Item } = await send<{ Item?: Item }>(new GetCommand({ TableName: tableName(), Key: keys.idempotency(ctx.scope, ctx.key), ConsistentRead: true }));
-    if (!Item || Item.fingerprint !== ctx.fingerprint) return undefined;
-    return { status: Item.status as number, body: Item.body };
+    const item = await getItem(keys.idempotency(ctx.scope, ctx.key));
+    if (!item || item.fingerprint !== ctx.fingerprint) return undefined;
+    return { status: item.status as number, body: item.body };
   },
 
   unpaidInvoices,
@@ -298,10 +260,10 @@ export const accountStatusStore = (mail: { sealer: () => Promise<Sealer> }): Acc
       },
     };
     try {
-      await send(new TransactWriteCommand({ TransactItems: [update, ...(email ? [outboxItem(email, await mail.sealer())] : [])] }));
+      await transact([update, ...(email ? [outboxItem(email, await mail.sealer())] : [])]);
       return true;
     } catch (e) {
-      if (codes(e)?.[0] === 'ConditionalCheckFailed') return false;
+      if (cancellationCodes(e)?.[0] === 'ConditionalCheckFailed') return false;
       throw e;
     }
   },

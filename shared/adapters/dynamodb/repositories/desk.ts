@@ -1,16 +1,3 @@
-import type { FormattedItem } from 'dynamodb-toolbox/entity';
-import type { Condition } from 'dynamodb-toolbox/entity/actions/parseCondition';
-import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet';
-import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get';
-import { PutItemCommand } from 'dynamodb-toolbox/entity/actions/put';
-import { ConditionCheck } from 'dynamodb-toolbox/entity/actions/transactCheck';
-import { DeleteTransaction } from 'dynamodb-toolbox/entity/actions/transactDelete';
-import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
-import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate';
-import { type ExecuteTransactWriteInput, execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
-import { $add, $append, $get, $set, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
-import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet';
-import { QueryCommand } from 'dynamodb-toolbox/table/actions/query';
 import type { DeskPreferences, DeskSettings, Feedback, IntakeState, QueueEntry, Ticket, TicketComment, TicketSummary } from '#shared/domain/desk/model.ts';
 import { type DeskChanges, type DeskStore, StaleWriteError, type TicketEmail } from '#shared/domain/desk/ports.ts';
 import { MAX_ATTACHMENTS_PER_TICKET } from '#shared/domain/desk/rules.ts';
@@ -18,19 +5,22 @@ import { summaryOf } from '#shared/domain/desk/views.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
 import type { IdempotencyContext, StoredResponse } from '#shared/domain/shared/idempotency.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
+import { ET, Expr, type Item, type TransactItem, batchGet, getItem, isA, putItem, query, strip, transact, txCheck, txDelete, txPut, txUpdate, updateItem } from '../commands.ts';
 import {
-  DeskEntryEntity,
-  DeskFeedbackEntity,
-  DeskIntakeEntity,
-  DeskPreferencesEntity,
-  DeskQueueEntryEntity,
-  DeskSettingsEntity,
-  TicketCommentEntity,
-  TicketEntity,
+  DESK_ENTITY,
+  type DeskEntryRecord,
+  INTAKE_DESK,
+  type IntakeRecord,
+  commentItem,
+  deskEntryItem,
+  deskSettingsItem,
+  feedbackItem,
+  preferencesItem,
+  queueEntryItem,
+  ticketItem,
 } from '../entities/desk.ts';
-import { type CancellationReason, type WriteTransaction, cancellationReasons, writeIdempotently } from '../idempotent-write.ts';
+import { type CancellationReason, cancellationReasons, writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
-import { table } from '../table.ts';
 import { outboxPut } from './outbox.ts';
 import { withContentionRetry } from '../contention.ts';
 
@@ -43,44 +33,53 @@ import { withContentionRetry } from '../contention.ts';
 // ---------------------------------------------------------------------------------------------------------
 // Mapping
 
-type TicketItem = FormattedItem<typeof TicketEntity>;
-type EntryItem = FormattedItem<typeof DeskEntryEntity>;
-type CommentItem = FormattedItem<typeof TicketCommentEntity>;
-type IntakeItem = FormattedItem<typeof DeskIntakeEntity>;
-
-function toTicket(it: TicketItem): Ticket {
-  const { gsi1pk: _1, gsi1sk: _2, gsi2pk: _3, gsi2sk: _4, attachmentIds: _5, ...ticket } = it;
+function toTicket(it: Item): Ticket {
+  const { attachmentIds: _, ...ticket } = strip<Ticket & { attachmentIds?: string[] }>(it);
   return ticket;
 }
 
-function toSummary(it: EntryItem): TicketSummary {
+function toSummary(it: Item): TicketSummary {
+  const e = it as unknown as DeskEntryRecord;
   return {
-    ticketId: it.ticketId,
-    orgId: it.orgId,
-    orgName: it.orgName,
-    reference: it.reference,
-    status: it.status,
-    requester: { userId: it.requesterId, name: it.requesterName },
-    ...(it.internalReference !== undefined ? { internalReference: it.internalReference } : {}),
-    apprentice: it.apprentice,
-    createdAt: it.createdAt,
-    updatedAt: it.updatedAt,
+    ticketId: e.ticketId,
+    orgId: e.orgId,
+    orgName: e.orgName,
+    reference: e.reference,
+    status: e.status,
+    requester: { userId: e.requesterId, name: e.requesterName },
+    ...(e.internalReference !== undefined ? { internalReference: e.internalReference } : {}),
+    apprentice: e.apprentice,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
   };
 }
 
-function toComment(it: CommentItem): TicketComment {
-  const { gsi1pk: _1, gsi1sk: _2, ...comment } = it;
-  return comment;
-}
-
-const toIntake = (it: IntakeItem, defaultCapacity?: number): IntakeState => ({
-  capacity: it.capacity ?? defaultCapacity ?? 0,
-  open: it.open ?? 0,
-  queued: it.queued ?? 0,
-  lastNumber: it.seq ?? 0,
-});
+const toIntake = (it: Item, defaultCapacity?: number): IntakeState => {
+  const g = it as Partial<IntakeRecord>;
+  return { capacity: g.capacity ?? defaultCapacity ?? 0, open: g.open ?? 0, queued: g.queued ?? 0, lastNumber: g.seq ?? 0 };
+};
 
 const defaultSettings = (orgId: string): DeskSettings => ({ orgId, visibility: 'own' });
+
+/** The first item of a kind in a read (a BatchGetItem answers in no particular order). */
+const findA = (items: Item[], type: string) => items.find((it) => isA(it, type));
+
+/** A Query's page in the store's shape: items mapped, position after it. */
+async function page<T>(input: Parameters<typeof query>[0], map: (it: Item) => T) {
+  const { Items, LastEvaluatedKey } = await query(input);
+  return { items: Items.map(map), lastKey: LastEvaluatedKey };
+}
+
+const startAt = (after: Record<string, unknown> | undefined) => (after ? { ExclusiveStartKey: after } : {});
+
+/** A Query's key condition values, with the conditions of `x` (if any) as its filter. */
+function asFilter(x: Expr, keyValues: Item) {
+  const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = x.params();
+  return {
+    ...(ConditionExpression ? { FilterExpression: ConditionExpression, ExpressionAttributeNames } : {}),
+    ExpressionAttributeValues: { ...keyValues, ...ExpressionAttributeValues },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Writes
@@ -92,6 +91,16 @@ class OptedOut extends Error {
   }
 }
 
+/** Put condition: the item does not exist yet. */
+const isNew = () => new Expr().exists('pk', false);
+
+/** Passes while the recipient has not opted out of ticket emails (no preferences item: emails on). */
+function emailsOn(): Expr {
+  const x = new Expr();
+  const a = x.name('ticketEmails');
+  return x.when(`attribute_not_exists(${a}) OR ${a} = ${x.value(true)}`);
+}
+
 /**
  * The outbox items of ticket emails, each recipient's first one preceded by a check of their opt-out;
  * `optedOut` reads the recipients whose check failed from the cancellation reasons of these writes.
@@ -99,7 +108,7 @@ class OptedOut extends Error {
 async function emailWrites(emails: TicketEmail[], skip: Set<string>, mail: MailOptions | undefined) {
   if (emails.length > 0 && !mail) throw new Error('this desk store was created without the mail sealer: pass it to deskStore() in handlers that email');
   const deps = { sealer: emails.length > 0 && mail ? await mail.sealer() : NO_SEALER, ids: systemIds, clock: systemClock };
-  const writes: WriteTransaction[] = [];
+  const writes: TransactItem[] = [];
   const checks = new Map<number, string>();
   const checked = new Set<string>();
   for (const email of emails) {
@@ -107,11 +116,7 @@ async function emailWrites(emails: TicketEmail[], skip: Set<string>, mail: MailO
     if (!checked.has(email.recipientUserId)) {
       checked.add(email.recipientUserId);
       checks.set(writes.length, email.recipientUserId);
-      writes.push(
-        DeskPreferencesEntity.build(ConditionCheck)
-          .key({ userId: email.recipientUserId })
-          .condition({ or: [{ attr: 'ticketEmails', exists: false }, { attr: 'ticketEmails', eq: true }] }),
-      );
+      writes.push(txCheck(keys.deskPreferences(email.recipientUserId), emailsOn()));
     }
     writes.push(outboxPut(email.request, deps));
   }
@@ -144,58 +149,34 @@ async function skippingOptedOut<T>(attempt: (skip: Set<string>) => Promise<T>): 
 
 const failed = (r: CancellationReason | undefined) => r?.Code === 'ConditionalCheckFailed';
 
-const ticketUpdate = (change: DeskChanges['tickets'][number]) =>
-  TicketEntity.build(UpdateTransaction)
-    .item({
-      orgId: change.orgId,
-      ticketId: change.ticketId,
-      ...change.set,
-      // A plain array would update element by element; the list is replaced as a whole.
-      ...(change.set.serialNumbers ? { serialNumbers: $set(change.set.serialNumbers) } : {}),
-      version: $add(1),
-      history: $append([change.history]),
-      ...keys.ticketsByStatus(change.set.status, change.createdAt, change.ticketId),
-    })
-    .options({
-      condition:
-        change.expect.version === undefined
-          ? { attr: 'status', eq: change.expect.status }
-          : { and: [{ attr: 'status', eq: change.expect.status }, { attr: 'version', eq: change.expect.version }] },
-    });
+/** The status change (lists replaced whole), history appended, version bumped; conditional on the expected state. */
+function ticketUpdate(change: DeskChanges['tickets'][number]): TransactItem {
+  const { status, updatedAt, deviceModel, shipDate, serialNumbers } = change.set;
+  const x = new Expr()
+    .set({ status, updatedAt, deviceModel, shipDate, serialNumbers, ...keys.ticketsByStatus(status, change.createdAt, change.ticketId) })
+    .append('history', [change.history])
+    .add('version', 1)
+    .equals('status', change.expect.status);
+  if (change.expect.version !== undefined) x.equals('version', change.expect.version);
+  return txUpdate(keys.ticket(change.orgId, change.ticketId), x);
+}
 
-const entryUpdate = (change: DeskChanges['tickets'][number]) =>
-  DeskEntryEntity.build(UpdateTransaction)
-    .item({ orgId: change.orgId, createdAt: change.createdAt, ticketId: change.ticketId, status: change.set.status, updatedAt: change.set.updatedAt })
-    .options({ condition: { attr: 'ticketId', exists: true } });
-
-type IntakeCondition = Condition<typeof DeskIntakeEntity>;
+const entryUpdate = (change: DeskChanges['tickets'][number]): TransactItem =>
+  txUpdate(keys.deskEntry(change.orgId, change.createdAt, change.ticketId), new Expr().set({ status: change.set.status, updatedAt: change.set.updatedAt }).exists('pk'));
 
 /** `attr = value`, where a zero also matches a gauge attribute never written. */
-function countIs(attr: 'open' | 'queued', value: number): IntakeCondition {
-  if (value !== 0) return attr === 'open' ? { attr: 'open', eq: value } : { attr: 'queued', eq: value };
-  return attr === 'open' ? { or: [{ attr: 'open', exists: false }, { attr: 'open', eq: 0 }] } : { or: [{ attr: 'queued', exists: false }, { attr: 'queued', eq: 0 }] };
+function countIs(x: Expr, attr: 'open' | 'queued', value: number): string {
+  const a = x.name(attr);
+  return value !== 0 ? `${a} = ${x.value(value)}` : `attribute_not_exists(${a}) OR ${a} = ${x.value(0)}`;
 }
 
-function intakeWrites(intake: NonNullable<DeskChanges['intake']>): WriteTransaction[] {
-  const condition: IntakeCondition =
-    intake.expect.kind === 'no_promotion_due'
-      ? { or: [{ attr: 'queued', exists: false }, { attr: 'queued', eq: 0 }, { attr: 'open', gt: { attr: 'capacity' } }] }
-      : { and: [countIs('open', intake.expect.open), countIs('queued', intake.expect.queued)] };
-  return [
-    DeskIntakeEntity.build(UpdateTransaction)
-      .item({
-        open: $add(intake.openDelta),
-        queued: $add(intake.queuedDelta),
-        ...(intake.capacity !== undefined ? { capacity: intake.capacity } : {}),
-      })
-      .options({ condition }),
-    ...intake.dequeue.map((number) => DeskQueueEntryEntity.build(DeleteTransaction).key({ number }).options({ condition: { attr: 'number', exists: true } })),
-  ];
-}
-
-async function transact(writes: WriteTransaction[]) {
-  table();
-  await execute(...(writes as ExecuteTransactWriteInput));
+function intakeWrites(intake: NonNullable<DeskChanges['intake']>): TransactItem[] {
+  // The optimistic condition holds on a missing gauge too: the update may create it, as takeTicketNumber does.
+  const x = new Expr().setIfMissing({ desk: INTAKE_DESK, [ET]: DESK_ENTITY.intake }).add('open', intake.openDelta).add('queued', intake.queuedDelta);
+  if (intake.capacity !== undefined) x.set({ capacity: intake.capacity });
+  if (intake.expect.kind === 'no_promotion_due') x.when(`${countIs(x, 'queued', 0)} OR ${x.name('open')} > ${x.name('capacity')}`);
+  else x.when(countIs(x, 'open', intake.expect.open)).when(countIs(x, 'queued', intake.expect.queued));
+  return [txUpdate(keys.deskIntake(), x), ...intake.dequeue.map((number) => txDelete(keys.deskQueueEntry(number), new Expr().exists('pk')))];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -209,67 +190,39 @@ export interface MailOptions {
 /** The desk's store; handlers whose changes email someone pass the outbox sealer. */
 export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
   async takeTicketNumber(defaultCapacity) {
-    table();
-    const { Attributes } = await withContentionRetry(() =>
-      DeskIntakeEntity.build(UpdateItemCommand)
-        .item({ seq: $add(1), open: $get('open', 0), queued: $get('queued', 0), capacity: $get('capacity', defaultCapacity) })
-        .options({ returnValues: 'ALL_NEW' })
-        .send(),
-    );
-    if (!Attributes) throw new Error('the intake counter returned no attributes');
-    return toIntake(Attributes, defaultCapacity);
+    // An upsert: the first number creates the gauge.
+    const x = new Expr().add('seq', 1).setIfMissing({ open: 0, queued: 0, capacity: defaultCapacity, desk: INTAKE_DESK, [ET]: DESK_ENTITY.intake });
+    const it = await withContentionRetry(() => updateItem(keys.deskIntake(), x, true));
+    if (!it) throw new Error('the intake counter returned no attributes');
+    return toIntake(it, defaultCapacity);
   },
 
   async readIntake(queueEntries) {
-    const { Items = [] } = await table()
-      .build(QueryCommand)
-      .entities(DeskIntakeEntity, DeskQueueEntryEntity)
-      .query({ partition: keys.deskIntakePartition })
-      .options({ consistent: true, limit: queueEntries + 1 })
-      .send();
+    const { Items } = await query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.deskIntakePartition },
+      ConsistentRead: true,
+      Limit: queueEntries + 1,
+    });
     let intake: IntakeState | undefined;
     const queue: QueueEntry[] = [];
     for (const it of Items) {
-      if ('number' in it) queue.push({ ...it });
-      else intake = toIntake(it);
+      if (isA(it, DESK_ENTITY.queueEntry)) queue.push(strip<QueueEntry>(it));
+      else if (isA(it, DESK_ENTITY.intake)) intake = toIntake(it);
     }
     return { intake, queue: queue.slice(0, queueEntries) };
   },
 
   async createTicket({ ticket, summary, queueEntry }, idempotency, response, now) {
-    const writes: WriteTransaction[] = [
-      TicketEntity.build(PutTransaction)
-        .item({
-          ...ticket,
-          attachmentIds: ticket.attachments.map((a) => a.attachmentId),
-          ...keys.ticketById(ticket.ticketId),
-          ...keys.ticketsByStatus(ticket.status, ticket.createdAt, ticket.ticketId),
-        })
-        .options({ condition: { attr: 'ticketId', exists: false } }),
-      DeskEntryEntity.build(PutTransaction)
-        .item({
-          orgId: summary.orgId,
-          createdAt: summary.createdAt,
-          ticketId: summary.ticketId,
-          orgName: summary.orgName,
-          reference: summary.reference,
-          status: summary.status,
-          requesterId: summary.requester.userId,
-          requesterName: summary.requester.name,
-          internalReference: summary.internalReference,
-          apprentice: summary.apprentice,
-          updatedAt: summary.updatedAt,
-          ...keys.deskEntryByRequester(summary.orgId, summary.requester.userId, summary.createdAt, summary.ticketId),
-        })
-        .options({ condition: { attr: 'ticketId', exists: false } }),
-      queueEntry
-        ? DeskIntakeEntity.build(UpdateTransaction)
-            .item({ queued: $add(1) })
-            .options({ condition: { or: [{ attr: 'open', gte: { attr: 'capacity' } }, { attr: 'queued', gt: 0 }] } })
-        : DeskIntakeEntity.build(UpdateTransaction)
-            .item({ open: $add(1) })
-            .options({ condition: { and: [{ attr: 'open', lt: { attr: 'capacity' } }, { attr: 'queued', eq: 0 }] } }),
-      ...(queueEntry ? [DeskQueueEntryEntity.build(PutTransaction).item(queueEntry).options({ condition: { attr: 'number', exists: false } })] : []),
+    const gauge = new Expr();
+    const [open, queued, capacity] = [gauge.name('open'), gauge.name('queued'), gauge.name('capacity')];
+    if (queueEntry) gauge.add('queued', 1).when(`${open} >= ${capacity} OR ${queued} > ${gauge.value(0)}`);
+    else gauge.add('open', 1).when(`${open} < ${capacity}`).when(`${queued} = ${gauge.value(0)}`);
+    const writes: TransactItem[] = [
+      txPut(ticketItem(ticket), isNew()),
+      txPut(deskEntryItem(summary), isNew()),
+      txUpdate(keys.deskIntake(), gauge),
+      ...(queueEntry ? [txPut(queueEntryItem(queueEntry), isNew())] : []),
     ];
     return withContentionRetry(() =>
       writeIdempotently(idempotency, response, writes, now, (reasons) => {
@@ -280,32 +233,26 @@ export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
   },
 
   async memberTicket(orgId, ticketId) {
-    const { Responses } = await executeBatchGet(
-      table()
-        .build(BatchGetCommand)
-        .requests(TicketEntity.build(BatchGetRequest).key({ orgId, ticketId }), DeskSettingsEntity.build(BatchGetRequest).key({ orgId }))
-        .options({ consistent: true }),
-    );
-    const [ticket, settings] = Responses?.[0] ?? [];
-    return {
-      ticket: ticket && 'ticketId' in ticket ? toTicket(ticket as TicketItem) : undefined,
-      settings: settings && 'visibility' in settings ? (settings as DeskSettings) : defaultSettings(orgId),
-    };
+    const items = await batchGet([keys.ticket(orgId, ticketId), keys.deskSettings(orgId)]);
+    const ticket = findA(items, DESK_ENTITY.ticket);
+    const settings = findA(items, DESK_ENTITY.settings);
+    return { ticket: ticket ? toTicket(ticket) : undefined, settings: settings ? strip<DeskSettings>(settings) : defaultSettings(orgId) };
   },
 
   async ticketById(ticketId) {
-    const { Items = [] } = await table()
-      .build(QueryCommand)
-      .entities(TicketEntity)
-      .query({ index: 'gsi1', partition: keys.ticketByIdPartition(ticketId), range: { eq: keys.ticketById(ticketId).gsi1sk } })
-      .send();
-    return Items[0] ? toTicket(Items[0]) : undefined;
+    const { gsi1pk, gsi1sk } = keys.ticketById(ticketId);
+    const { Items } = await query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+      ExpressionAttributeValues: { ':pk': gsi1pk, ':sk': gsi1sk },
+    });
+    const ticket = findA(Items, DESK_ENTITY.ticket);
+    return ticket ? toTicket(ticket) : undefined;
   },
 
   async getTicket(orgId, ticketId) {
-    table();
-    const { Item } = await TicketEntity.build(GetItemCommand).key({ orgId, ticketId }).options({ consistent: true }).send();
-    return Item ? toTicket(Item) : undefined;
+    const it = await getItem(keys.ticket(orgId, ticketId));
+    return it ? toTicket(it) : undefined;
   },
 
   async applyChanges(changes) {
@@ -330,78 +277,71 @@ export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
   },
 
   async listRequesterTickets(orgId, requesterId, filter, limit, after) {
-    const { Items = [], LastEvaluatedKey } = await table()
-      .build(QueryCommand)
-      .entities(DeskEntryEntity)
-      .query({ index: 'gsi1', partition: keys.deskEntriesByRequesterPartition(orgId, requesterId), range: { between: keys.deskEntryByRequesterRange(filter.from, filter.to) } })
-      .options({
-        reverse: true,
-        limit,
-        ...(after ? { exclusiveStartKey: after } : {}),
-        ...(filter.status ? { filters: { DeskEntry: { attr: 'status', eq: filter.status } } } : {}),
-      })
-      .send();
-    return { items: Items.map(toSummary), lastKey: LastEvaluatedKey };
+    const [lo, hi] = keys.deskEntryByRequesterRange(filter.from, filter.to);
+    const f = new Expr();
+    if (filter.status) f.equals('status', filter.status);
+    return page(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+        ...asFilter(f, { ':pk': keys.deskEntriesByRequesterPartition(orgId, requesterId), ':lo': lo, ':hi': hi }),
+        ScanIndexForward: false,
+        Limit: limit,
+        ...startAt(after),
+      },
+      toSummary,
+    );
   },
 
   async listOrgTickets(orgId, filter, limit, after, withSettings) {
     const [lo, hi] = keys.deskEntryRange(filter.from, filter.to);
-    const conditions = [
-      ...(filter.status ? [{ attr: 'status' as const, eq: filter.status }] : []),
-      ...(filter.requesterId ? [{ attr: 'requesterId' as const, eq: filter.requesterId }] : []),
-      // With the settings item in range, the upper date bound cannot be a key condition.
-      ...(withSettings ? [{ attr: 'createdAt' as const, lte: filter.to }] : []),
-    ];
-    const { Items = [], LastEvaluatedKey } = await table()
-      .build(QueryCommand)
-      .entities(DeskEntryEntity, DeskSettingsEntity)
-      .query({ partition: keys.deskPartition(orgId), range: { between: [lo, withSettings ? keys.deskSettingsSk : hi] } })
-      .options({
-        consistent: true,
-        reverse: true,
-        // The settings item (first in this order) takes one place of the first page.
-        limit: withSettings && !after ? limit + 1 : limit,
-        ...(after ? { exclusiveStartKey: after } : {}),
-        ...(conditions.length ? { filters: { DeskEntry: conditions.length === 1 ? (conditions[0] as (typeof conditions)[number]) : { and: conditions } } } : {}),
-      })
-      .send();
+    const f = new Expr();
+    const entry: string[] = [];
+    if (filter.status) entry.push(`${f.name('status')} = ${f.value(filter.status)}`);
+    if (filter.requesterId) entry.push(`${f.name('requesterId')} = ${f.value(filter.requesterId)}`);
+    // With the settings item in range, the upper date bound cannot be a key condition, and the entries'
+    // filters must let the settings item through.
+    if (withSettings) entry.push(`${f.name('createdAt')} <= ${f.value(filter.to)}`);
+    if (entry.length) f.when(withSettings ? `(${entry.join(' AND ')}) OR ${f.name(ET)} = ${f.value(DESK_ENTITY.settings)}` : entry.join(' AND '));
+    const { Items, LastEvaluatedKey } = await query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ...asFilter(f, { ':pk': keys.deskPartition(orgId), ':lo': lo, ':hi': withSettings ? keys.deskSettingsSk : hi }),
+      ConsistentRead: true,
+      ScanIndexForward: false,
+      // The settings item (first in this order) takes one place of the first page.
+      Limit: withSettings && !after ? limit + 1 : limit,
+      ...startAt(after),
+    });
     let settings: DeskSettings | undefined;
     const items: TicketSummary[] = [];
     for (const it of Items) {
-      if ('visibility' in it) settings = it;
-      else items.push(toSummary(it));
+      if (isA(it, DESK_ENTITY.settings)) settings = strip<DeskSettings>(it);
+      else if (isA(it, DESK_ENTITY.entry)) items.push(toSummary(it));
     }
     return { items, lastKey: LastEvaluatedKey, ...(withSettings && !after ? { settings: settings ?? defaultSettings(orgId) } : {}) };
   },
 
   async listTicketsByStatus(status, limit, after) {
-    const { Items = [], LastEvaluatedKey } = await table()
-      .build(QueryCommand)
-      .entities(TicketEntity)
-      .query({ index: 'gsi2', partition: keys.ticketsByStatusPartition(status) })
-      .options({ limit, ...(after ? { exclusiveStartKey: after } : {}) })
-      .send();
-    return { items: Items.map((it) => summaryOf(toTicket(it))), lastKey: LastEvaluatedKey };
+    return page(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ticketsByStatusPartition(status) },
+        Limit: limit,
+        ...startAt(after),
+      },
+      (it) => summaryOf(toTicket(it)),
+    );
   },
 
   async addComment({ comment, requesterId, email }, idempotency, response, now) {
-    const guard = {
-      and: [
-        { attr: 'ticketId' as const, exists: true },
-        { attr: 'status' as const, ne: 'billed' as const },
-        ...(requesterId !== undefined ? [{ attr: 'requester.userId' as const, eq: requesterId }] : []),
-        ...comment.attachmentIds.map((id) => ({ attr: 'attachmentIds' as const, contains: id })),
-      ],
-    };
+    const guard = new Expr().exists('pk');
+    guard.when(`${guard.name('status')} <> ${guard.value('billed')}`);
+    if (requesterId !== undefined) guard.equals('requester.userId', requesterId);
+    for (const id of comment.attachmentIds) guard.when(`contains(${guard.name('attachmentIds')}, ${guard.value(id)})`);
     return skippingOptedOut(async (skip) => {
       const mail = await emailWrites(email ? [email] : [], skip, mailOptions);
-      const writes: WriteTransaction[] = [
-        TicketEntity.build(ConditionCheck).key({ orgId: comment.orgId, ticketId: comment.ticketId }).condition(guard),
-        TicketCommentEntity.build(PutTransaction)
-          .item({ ...comment, ...keys.ticketCommentById(comment.ticketId, comment.createdAt, comment.commentId) })
-          .options({ condition: { attr: 'commentId', exists: false } }),
-        ...mail.writes,
-      ];
+      const writes: TransactItem[] = [txCheck(keys.ticket(comment.orgId, comment.ticketId), guard), txPut(commentItem(comment), isNew()), ...mail.writes];
       return withContentionRetry(() =>
         writeIdempotently(idempotency, response, writes, now, (reasons) => {
           if (failed(reasons[0]) || failed(reasons[1])) throw new StaleWriteError([0], false);
@@ -413,39 +353,31 @@ export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
   },
 
   async listComments(orgId, ticketId, limit, after) {
-    const { Items = [], LastEvaluatedKey } = await table()
-      .build(QueryCommand)
-      .entities(TicketEntity, TicketCommentEntity)
-      .query({ partition: keys.ticketPartition(orgId, ticketId), range: { beginsWith: keys.ticketItemsPrefix } })
-      .options({ consistent: true, limit: after ? limit : limit + 1, ...(after ? { exclusiveStartKey: after } : {}) })
-      .send();
+    const { Items, LastEvaluatedKey } = await query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.ticketPartition(orgId, ticketId), ':prefix': keys.ticketItemsPrefix },
+      ConsistentRead: true,
+      Limit: after ? limit : limit + 1,
+      ...startAt(after),
+    });
     return splitComments(Items, LastEvaluatedKey);
   },
 
   async listCommentsByTicketId(ticketId, limit, after) {
-    const { Items = [], LastEvaluatedKey } = await table()
-      .build(QueryCommand)
-      .entities(TicketEntity, TicketCommentEntity)
-      .query({ index: 'gsi1', partition: keys.ticketByIdPartition(ticketId), range: { beginsWith: keys.ticketItemsPrefix } })
-      .options({ limit: after ? limit : limit + 1, ...(after ? { exclusiveStartKey: after } : {}) })
-      .send();
+    const { Items, LastEvaluatedKey } = await query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.ticketByIdPartition(ticketId), ':prefix': keys.ticketItemsPrefix },
+      Limit: after ? limit : limit + 1,
+      ...startAt(after),
+    });
     return splitComments(Items, LastEvaluatedKey);
   },
 
   async addAttachment({ orgId, ticketId, attachment, requesterId }, idempotency, response, now) {
-    const writes: WriteTransaction[] = [
-      TicketEntity.build(UpdateTransaction)
-        .item({ orgId, ticketId, attachments: $append([attachment]), attachmentIds: $append([attachment.attachmentId]) })
-        .options({
-          condition: {
-            and: [
-              { attr: 'requester.userId', eq: requesterId },
-              { attr: 'status', ne: 'billed' },
-              { size: 'attachments', lt: MAX_ATTACHMENTS_PER_TICKET },
-            ],
-          },
-        }),
-    ];
+    const x = new Expr().append('attachments', [attachment]).append('attachmentIds', [attachment.attachmentId]).equals('requester.userId', requesterId);
+    x.when(`${x.name('status')} <> ${x.value('billed')}`).when(`size(${x.name('attachments')}) < ${x.value(MAX_ATTACHMENTS_PER_TICKET)}`);
+    const writes = [txUpdate(keys.ticket(orgId, ticketId), x)];
     return withContentionRetry(() =>
       writeIdempotently(idempotency, response, writes, now, (reasons) => {
         if (failed(reasons[0])) throw new StaleWriteError([0], false);
@@ -454,49 +386,49 @@ export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
   },
 
   async getSettings(orgId) {
-    table();
-    const { Item } = await DeskSettingsEntity.build(GetItemCommand).key({ orgId }).options({ consistent: true }).send();
-    return Item ?? defaultSettings(orgId);
+    const it = await getItem(keys.deskSettings(orgId));
+    return it ? strip<DeskSettings>(it) : defaultSettings(orgId);
   },
 
   async putSettings(settings) {
-    table();
-    await DeskSettingsEntity.build(PutItemCommand).item(settings).send();
+    await putItem(deskSettingsItem(settings));
   },
 
   async getPreferences(userId) {
-    table();
-    const { Item } = await DeskPreferencesEntity.build(GetItemCommand).key({ userId }).options({ consistent: true }).send();
-    return Item ?? ({ userId, ticketEmails: true } satisfies DeskPreferences);
+    const it = await getItem(keys.deskPreferences(userId));
+    return it ? strip<DeskPreferences>(it) : ({ userId, ticketEmails: true } satisfies DeskPreferences);
   },
 
   async putPreferences(prefs) {
-    table();
-    await DeskPreferencesEntity.build(PutItemCommand).item(prefs).send();
+    await putItem(preferencesItem(prefs));
   },
 
   async addFeedback(feedback: Feedback, idempotency: IdempotencyContext, response: StoredResponse, now: Date) {
-    const writes = [DeskFeedbackEntity.build(PutTransaction).item(feedback).options({ condition: { attr: 'feedbackId', exists: false } })];
-    return withContentionRetry(() => writeIdempotently(idempotency, response, writes, now));
+    return withContentionRetry(() => writeIdempotently(idempotency, response, [txPut(feedbackItem(feedback), isNew())], now));
   },
 
   async listFeedback(limit, after) {
-    const { Items = [], LastEvaluatedKey } = await table()
-      .build(QueryCommand)
-      .entities(DeskFeedbackEntity)
-      .query({ partition: keys.feedbackPartition })
-      .options({ consistent: true, reverse: true, limit, ...(after ? { exclusiveStartKey: after } : {}) })
-      .send();
-    return { items: Items.map((it) => ({ ...it })), lastKey: LastEvaluatedKey };
+    return page(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.feedbackPartition },
+        ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: limit,
+        ...startAt(after),
+      },
+      (it) => strip<Feedback>(it),
+    );
   },
 });
 
-function splitComments(items: (TicketItem | CommentItem)[], lastKey: Record<string, unknown> | undefined) {
+/** A ticket partition's page: its comments, and the ticket itself when the page starts at it. */
+function splitComments(items: Item[], lastKey: Record<string, unknown> | undefined) {
   let ticket: Ticket | undefined;
   const comments: TicketComment[] = [];
   for (const it of items) {
-    if ('commentId' in it) comments.push(toComment(it));
-    else ticket = toTicket(it);
+    if (isA(it, DESK_ENTITY.comment)) comments.push(strip<TicketComment>(it));
+    else if (isA(it, DESK_ENTITY.ticket)) ticket = toTicket(it);
   }
   return { items: comments, lastKey, ...(ticket ? { ticket } : {}) };
 }

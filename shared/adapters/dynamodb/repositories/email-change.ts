@@ -1,17 +1,12 @@
-import { DeleteTransaction } from 'dynamodb-toolbox/entity/actions/transactDelete';
-import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
-import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate';
-import { type ExecuteTransactWriteInput, execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
-import { $add, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
 import type { Sealer } from '#shared/domain/email/ports.ts';
 import { ConflictError } from '#shared/domain/errors.ts';
-import type { EmailChangeStore } from '#shared/domain/onboarding/email-change.ts';
+import type { EmailChangeStore, PendingEmailChange } from '#shared/domain/onboarding/email-change.ts';
 import type { Locale } from '#shared/domain/shared/vocabulary.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
-import { UserEntity } from '../entities/identity.ts';
-import { EmailChangeEntity, EmailClaimEntity } from '../entities/onboarding.ts';
-import { cancellationReasons } from '../idempotent-write.ts';
-import { table } from '../table.ts';
+import { ET, Expr, cancellationReasons, isConditionFailure, strip, transact, txDelete, txPut, txUpdate, updateItem } from '../commands.ts';
+import { IDENTITY_ENTITY } from '../entities/identity.ts';
+import { ONBOARDING_ENTITY, emailChangeItem, emailClaimItem } from '../entities/onboarding.ts';
+import { keys } from '../keys.ts';
 import { sendTransaction } from './onboarding.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -22,49 +17,40 @@ export function emailChangeRequests(deps: { sealer: Sealer; ids: Ids; clock: Clo
   return {
     async begin(change, mail, limits) {
       // The same counted, rate-limited send transaction as signup codes.
-      await sendTransaction(limits, [
-        EmailChangeEntity.build(PutTransaction).item({ ...change, ttl: epoch(new Date()) + 3600 }),
-        outboxPut(mail, deps),
-      ] as unknown as ExecuteTransactWriteInput);
+      await sendTransaction(limits, [txPut(emailChangeItem(change, epoch(new Date()) + 3600)), outboxPut(mail, deps)]);
     },
   };
 }
 
 /** P25 email change, confirming side: one attempt (atomic), then one transaction moving the claim (P23's items). */
 export const emailChangeConfirmations: Pick<EmailChangeStore, 'registerAttempt' | 'complete'> = {
-    async registerAttempt(userId, now, max) {
-      table();
-      try {
-        const { Attributes } = await EmailChangeEntity.build(UpdateItemCommand)
-          .item({ userId, attempts: $add(1) })
-          .options({
-            condition: { and: [{ attr: 'userId', exists: true }, { attr: 'attempts', lt: max }, { attr: 'codeExpiresAt', gt: now.toISOString() }] },
-            returnValues: 'ALL_NEW',
-          })
-          .send();
-        return Attributes ? { ...Attributes } : undefined;
-      } catch (e) {
-        if ((e as Error).name === 'ConditionalCheckFailedException') return undefined;
-        throw e;
-      }
-    },
+  async registerAttempt(userId, now, max) {
+    const x = new Expr().set({ userId }).setIfMissing({ [ET]: ONBOARDING_ENTITY.emailChange }).add('attempts', 1).exists('userId');
+    x.when(`${x.name('attempts')} < ${x.value(max)}`).when(`${x.name('codeExpiresAt')} > ${x.value(now.toISOString())}`);
+    try {
+      const item = await updateItem(keys.emailChange(userId), x, true);
+      return item ? strip<PendingEmailChange>(item) : undefined;
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  },
 
-    async complete({ userId, oldEmail, newEmail, codeId, name, locale, emailDomain, freeMail, now }) {
-      table();
-      try {
-        await execute(
-          EmailClaimEntity.build(PutTransaction)
-            .item({ email: newEmail, userId, name, locale: locale as Locale })
-            .options({ condition: { attr: 'email', exists: false } }),
-          EmailClaimEntity.build(DeleteTransaction).key({ email: oldEmail }),
-          UserEntity.build(UpdateTransaction)
-            .item({ userId, email: newEmail, emailDomain, freeMail, updatedAt: now.toISOString() })
-            .options({ condition: { attr: 'userId', exists: true } }),
-          EmailChangeEntity.build(DeleteTransaction).key({ userId }).options({ condition: { attr: 'codeId', eq: codeId } }),
-        );
-      } catch (e) {
-        if (cancellationReasons(e)) throw new ConflictError('email_unavailable', 'This address cannot be used for your account. Choose another one.', 'body.code');
-        throw e;
-      }
-    },
+  async complete({ userId, oldEmail, newEmail, codeId, name, locale, emailDomain, freeMail, now }) {
+    const profile = new Expr()
+      .set({ userId, email: newEmail, emailDomain, freeMail, updatedAt: now.toISOString() })
+      .setIfMissing({ [ET]: IDENTITY_ENTITY.user })
+      .exists('userId');
+    try {
+      await transact([
+        txPut(emailClaimItem({ email: newEmail, userId, name, locale: locale as Locale }), new Expr().exists('email', false)),
+        txDelete(keys.emailClaim(oldEmail)),
+        txUpdate(keys.user(userId), profile),
+        txDelete(keys.emailChange(userId), new Expr().equals('codeId', codeId)),
+      ]);
+    } catch (e) {
+      if (cancellationReasons(e)) throw new ConflictError('email_unavailable', 'This address cannot be used for your account. Choose another one.', 'body.code');
+      throw e;
+    }
+  },
 };

@@ -1,35 +1,26 @@
-import { BatchGetRequest } from 'dynamodb-toolbox/entity/actions/batchGet';
-import { DeleteTransaction } from 'dynamodb-toolbox/entity/actions/transactDelete';
-import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
-import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate';
-import { type ExecuteTransactWriteInput, execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
-import { $add, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
-import { BatchGetCommand, execute as executeBatchGet } from 'dynamodb-toolbox/table/actions/batchGet';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
-import { RateLimitedError, ValidationError } from '#shared/domain/errors.ts';
-import type { RateLimit, SendCodeStore } from '#shared/domain/onboarding/signup.ts';
+import { RateLimitedError } from '#shared/domain/errors.ts';
+import type { PendingSignup, RateLimit, SendCodeStore } from '#shared/domain/onboarding/signup.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
-import { UserEntity } from '../entities/identity.ts';
-import { EmailClaimEntity, RateCounterEntity, SignupEntity } from '../entities/onboarding.ts';
-import { cancellationReasons } from '../idempotent-write.ts';
-import { table } from '../table.ts';
+import { ET, Expr, type TransactItem, batchGet, cancellationReasons, isA, strip, transact, txPut, txUpdate } from '../commands.ts';
+import { type EmailClaim, ONBOARDING_ENTITY, signupItem } from '../entities/onboarding.ts';
+import { keys } from '../keys.ts';
 import { outboxPut } from './outbox.ts';
 
 const epoch = (iso: string | Date) => Math.floor(new Date(iso).getTime() / 1000);
 
-function counters(limits: RateLimit[]) {
-  return limits.map((l) =>
-    RateCounterEntity.build(UpdateTransaction)
-      .item({ window: l.key, n: $add(1), ttl: epoch(l.expiresAt) })
-      .options({ condition: { or: [{ attr: 'n', exists: false }, { attr: 'n', lt: l.limit }] } }),
-  );
+/** One send counted in a window (upsert): `n + 1`, only while the window is new or below its limit. */
+function counter(l: RateLimit): TransactItem {
+  const x = new Expr().set({ window: l.key, ttl: epoch(l.expiresAt) }).setIfMissing({ [ET]: ONBOARDING_ENTITY.rateCounter }).add('n', 1);
+  const n = x.name('n');
+  x.when(`(attribute_not_exists(${n})) OR (${n} < ${x.value(l.limit)})`);
+  return txUpdate(keys.rateCounter(l.key), x);
 }
 
 /** Runs a send transaction: the counters first, so a cancelled counter means "over the limit" (429). */
-export async function sendTransaction(limits: RateLimit[], rest: ExecuteTransactWriteInput) {
-  table();
+export async function sendTransaction(limits: RateLimit[], rest: readonly TransactItem[]) {
   try {
-    await execute(...([...counters(limits), ...rest] as ExecuteTransactWriteInput));
+    await transact([...limits.map(counter), ...rest]);
   } catch (e) {
     const reasons = cancellationReasons(e);
     if (reasons && reasons.slice(0, limits.length).some((r) => r.Code === 'ConditionalCheckFailed')) {
@@ -41,45 +32,44 @@ export async function sendTransaction(limits: RateLimit[], rest: ExecuteTransact
 
 /** Counts sends against their windows only (one transaction of conditional counter updates). */
 export async function countSends(limits: RateLimit[]): Promise<void> {
-  await sendTransaction(limits, [] as unknown as ExecuteTransactWriteInput);
+  await sendTransaction(limits, []);
 }
 
 /**
- * P11 signup + email claim: one BatchGetItem of SIGNUP#<email> and EMAIL#<email>.
- * P12 attempt: one conditional UpdateItem on SIGNUP#<email> returning the item.
- * P13 rate windows: conditional counter updates RATE#<window> inside the send transaction.
+ * P20 signup + email claim: one BatchGetItem of EMAIL#<email> and SIGNUP#<email>.
+ * P22 rate windows: conditional counter updates RATE#<window> inside the send transaction.
+ * (P21, the attempt on a code, is in signup-verify.ts.)
  */
 export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock }): SendCodeStore {
   const mail = (req: EmailRequest) => outboxPut(req, deps);
   return {
     async lookup(email) {
-      const t = table();
-      const { Responses } = await executeBatchGet(
-        t.build(BatchGetCommand).requests(EmailClaimEntity.build(BatchGetRequest).key({ email }), SignupEntity.build(BatchGetRequest).key({ email })).options({ consistent: true }),
-      );
-      const [claim, pending] = Responses?.[0] ?? [];
+      const items = await batchGet([keys.emailClaim(email), keys.signup(email)]);
+      const claim = items.find((i) => isA(i, ONBOARDING_ENTITY.emailClaim)) as EmailClaim | undefined;
+      const pending = items.find((i) => isA(i, ONBOARDING_ENTITY.signup));
       return {
         account: claim ? { userId: claim.userId, name: claim.name, locale: claim.locale } : undefined,
-        pending: pending ? { ...pending } : undefined,
+        pending: pending ? strip<PendingSignup>(pending) : undefined,
       };
     },
 
     async beginSignup(pending, email, limits) {
-      await sendTransaction(limits, [SignupEntity.build(PutTransaction).item({ ...pending, ttl: epoch(pending.expiresAt) }), mail(email)] as unknown as ExecuteTransactWriteInput);
+      await sendTransaction(limits, [txPut(signupItem(pending, epoch(pending.expiresAt))), mail(email)]);
     },
 
     async notifyExisting(email, limits) {
-      await sendTransaction(limits, [mail(email)] as unknown as ExecuteTransactWriteInput);
+      await sendTransaction(limits, [mail(email)]);
     },
 
     async replaceCode(email, code, message, limits) {
-      await sendTransaction(limits, [
-        SignupEntity.build(UpdateTransaction).item({ email, ...code, attempts: 0 }).options({ condition: { attr: 'email', exists: true } }),
-        mail(message),
-      ] as unknown as ExecuteTransactWriteInput);
+      const { codeId, codeHash, codeSalt, codeExpiresAt } = code;
+      const update = new Expr()
+        .set({ email, codeId, codeHash, codeSalt, codeExpiresAt, attempts: 0 })
+        .setIfMissing({ [ET]: ONBOARDING_ENTITY.signup })
+        .exists('email');
+      await sendTransaction(limits, [txUpdate(keys.signup(email), update), mail(message)]);
     },
 
     countSends,
-
   };
 }

@@ -1,25 +1,23 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ENV, requireEnv } from '#shared/config/env.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxMessage, OutboxStore } from '#shared/domain/email/outbox.ts';
-import { documentClient } from '../client.ts';
+import { type Item, getItem, query, send, tableName } from '../commands.ts';
 import { keys } from '../keys.ts';
 import { GSIS, TABLE_KEYS } from '../table-def.ts';
 
 const SENT_RETENTION_SECONDS = 7 * 24 * 3600;
 
 /**
- * The consumer side of the outbox (stream consumer and sweeper), with plain DocumentClient commands: these
- * functions only read and flag outbox items, and leaving dynamodb-toolbox out keeps their bundles ~80 KB
- * smaller (the 450 KB budget). Writers use the typed `OutboxEntity` (`outboxPut`).
+ * The consumer side of the outbox (stream consumer and sweeper): these functions only read and flag outbox
+ * items. Writers put the item of entities/outbox.ts in their own transaction (`outboxPut`).
  */
 export const dynamoOutboxStore: OutboxStore = {
   async get(messageId) {
-    const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.outbox(messageId), ConsistentRead: true }));
-    return Item ? toMessage(Item) : undefined;
+    const item = await getItem(keys.outbox(messageId));
+    return item ? toMessage(item) : undefined;
   },
 
   async markSent(messageId, providerMessageId, at) {
-    await documentClient().send(
+    await send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.outbox(messageId),
@@ -38,7 +36,7 @@ export const dynamoOutboxStore: OutboxStore = {
   },
 
   async recordFailure(messageId, reason, at, giveUp) {
-    await documentClient().send(
+    await send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.outbox(messageId),
@@ -53,23 +51,18 @@ export const dynamoOutboxStore: OutboxStore = {
   },
 
   async listPending(olderThan, limit) {
-    const { Items = [] } = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: '#pk = :pk AND #sk < :before',
-        ExpressionAttributeNames: { '#pk': GSIS.gsi2.partitionKey, '#sk': GSIS.gsi2.sortKey },
-        ExpressionAttributeValues: { ':pk': keys.outboxPendingPartition, ':before': olderThan.toISOString() },
-        Limit: limit,
-      }),
-    );
+    const { Items } = await query({
+      IndexName: 'gsi2',
+      KeyConditionExpression: '#pk = :pk AND #sk < :before',
+      ExpressionAttributeNames: { '#pk': GSIS.gsi2.partitionKey, '#sk': GSIS.gsi2.sortKey },
+      ExpressionAttributeValues: { ':pk': keys.outboxPendingPartition, ':before': olderThan.toISOString() },
+      Limit: limit,
+    });
     return Items.map(toMessage);
   },
 };
 
-const tableName = () => requireEnv(ENV.tableName);
-
-function toMessage(it: Record<string, unknown>): OutboxMessage {
+function toMessage(it: Item): OutboxMessage {
   return {
     messageId: String(it.messageId),
     template: String(it.template),

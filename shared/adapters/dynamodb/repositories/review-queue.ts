@@ -1,40 +1,31 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ENV, requireEnv } from '#shared/config/env.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/domain/errors.ts';
 import type { Review } from '#shared/domain/reviews/model.ts';
 import type { ReviewStore } from '#shared/domain/reviews/ports.ts';
-import { documentClient } from '../client.ts';
+import { Expr, type Item, isConditionFailure, query, send, strip, tableName } from '../commands.ts';
 import { keys } from '../keys.ts';
-import { GSIS, TABLE_KEYS } from '../table-def.ts';
+import { GSIS } from '../table-def.ts';
 
 /**
- * The staff side of reviews, with plain DocumentClient commands: the queue (P31/P32) and the decision write
- * (P30). Like the principal store, it keeps dynamodb-toolbox out of the listReviews and decideReview
- * bundles (~90 KB, over the 450 KB budget otherwise); the items are written by ReviewEntity
- * (repositories/reviews.ts) and map one to one onto `Review` once the storage attributes are stripped.
+ * The staff side of reviews: the queue (P31/P32) and the decision write (P30), apart from the rest of
+ * reviews.ts so that the listReviews and decideReview bundles hold only these two operations. The items
+ * (entities/reviews.ts) map one to one onto `Review` once the storage attributes are stripped.
  */
-const STORAGE_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, GSIS.gsi1.partitionKey, GSIS.gsi1.sortKey, GSIS.gsi2.partitionKey, GSIS.gsi2.sortKey, TABLE_KEYS.entityType];
+export const toReview = (item: Item): Review => strip<Review>(item);
 
-export function toReview(item: Record<string, unknown>): Review {
-  const out: Record<string, unknown> = { ...item };
-  for (const a of STORAGE_ATTRIBUTES) delete out[a];
-  return out as unknown as Review;
-}
+const QUEUE_KEYS = [GSIS.gsi1.partitionKey, GSIS.gsi1.sortKey, GSIS.gsi2.partitionKey, GSIS.gsi2.sortKey];
 
 /** P31 (all kinds, gsi2 REVIEWS#PENDING) / P32 (one kind, gsi1 REVIEWS#PENDING#<kind>): pending reviews, oldest first. */
 export const listPendingReviews: ReviewStore['listPending'] = async ({ kind, limit, startKey }) => {
   const index = kind ? GSIS.gsi1 : GSIS.gsi2;
-  const { Items = [], LastEvaluatedKey } = await documentClient().send(
-    new QueryCommand({
-      TableName: requireEnv(ENV.tableName),
-      IndexName: kind ? 'gsi1' : 'gsi2',
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': kind ? keys.reviewsPendingByKindPartition(kind) : keys.reviewsPendingPartition },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
+  const { Items, LastEvaluatedKey } = await query({
+    IndexName: kind ? 'gsi1' : 'gsi2',
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': index.partitionKey },
+    ExpressionAttributeValues: { ':pk': kind ? keys.reviewsPendingByKindPartition(kind) : keys.reviewsPendingPartition },
+    Limit: limit,
+    ExclusiveStartKey: startKey,
+  });
   return { reviews: Items.map(toReview), lastKey: LastEvaluatedKey };
 };
 
@@ -43,37 +34,22 @@ export const listPendingReviews: ReviewStore['listPending'] = async ({ kind, lim
  * On a failed condition the old item (ALL_OLD) tells 404 from 409 from 403 without a second read.
  */
 export const recordReviewDecision: ReviewStore['recordDecision'] = async (reviewId, decision) => {
+  const x = new Expr().set({ status: 'decided', decision }).remove(...QUEUE_KEYS);
+  x.equals('status', 'pending').when(`${x.name('applicant.userId')} <> ${x.value(decision.decidedBy.userId)}`);
   try {
-    const { Attributes } = await documentClient().send(
+    const { Attributes } = await send<{ Attributes?: Item }>(
       new UpdateCommand({
-        TableName: requireEnv(ENV.tableName),
+        TableName: tableName(),
         Key: keys.review(reviewId),
-        UpdateExpression: 'SET #status = :decided, #decision = :decision REMOVE #g1pk, #g1sk, #g2pk, #g2sk',
-        ConditionExpression: '#status = :pending AND #applicant.#userId <> :reviewer',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#decision': 'decision',
-          '#applicant': 'applicant',
-          '#userId': 'userId',
-          '#g1pk': GSIS.gsi1.partitionKey,
-          '#g1sk': GSIS.gsi1.sortKey,
-          '#g2pk': GSIS.gsi2.partitionKey,
-          '#g2sk': GSIS.gsi2.sortKey,
-        },
-        ExpressionAttributeValues: {
-          ':decided': 'decided',
-          ':pending': 'pending',
-          ':decision': decision,
-          ':reviewer': decision.decidedBy.userId,
-        },
+        ...(x.params() as { UpdateExpression: string }),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     return toReview(Attributes ?? {});
   } catch (e) {
-    if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    const old = (e as { Item?: Record<string, unknown> }).Item;
+    if (!isConditionFailure(e)) throw e;
+    const old = (e as { Item?: Item }).Item;
     if (!old) throw new NotFoundError('review_not_found', 'No such review.', 'path.reviewId');
     const status = attr(old.status);
     if (status === 'expired') throw new ConflictError('review_expired', 'This review expired: nobody decided within 14 days.');

@@ -1,36 +1,45 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetItemCommand } from 'dynamodb-toolbox/entity/actions/get';
-import { ConditionCheck } from 'dynamodb-toolbox/entity/actions/transactCheck';
-import { DeleteTransaction } from 'dynamodb-toolbox/entity/actions/transactDelete';
-import { PutTransaction } from 'dynamodb-toolbox/entity/actions/transactPut';
-import { UpdateTransaction } from 'dynamodb-toolbox/entity/actions/transactUpdate';
-import { type ExecuteTransactWriteInput, execute } from 'dynamodb-toolbox/entity/actions/transactWrite';
-import { $remove, $set, UpdateItemCommand } from 'dynamodb-toolbox/entity/actions/update';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import { ConflictError, IdempotencyConflictError } from '#shared/domain/errors.ts';
+import type { Org } from '#shared/domain/identity/model.ts';
 import type { Review } from '#shared/domain/reviews/model.ts';
 import { type OrgDirectory, ReferenceTakenError, type ReviewStore, type SubmissionPlan } from '#shared/domain/reviews/ports.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
-import { DomainEntity, MembershipEntity, OrgEntity, UserEntity } from '../entities/identity.ts';
-import { DomainReviewClaimEntity, ReviewEntity, ReviewReferenceEntity } from '../entities/reviews.ts';
-import { type CancellationReason, type WriteTransaction, cancellationReasons, writeIdempotently } from '../idempotent-write.ts';
+import {
+  type CancellationReason,
+  Expr,
+  type TransactItem,
+  cancellationReasons,
+  getItem,
+  isConditionFailure,
+  strip,
+  transact,
+  txCheck,
+  txDelete,
+  txPut,
+  txUpdate,
+  updateItem,
+} from '../commands.ts';
+import { membershipItem } from '../entities/identity.ts';
+import { domainReviewClaimItem, pendingReviewItem, reviewReferenceItem } from '../entities/reviews.ts';
+import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
-import { table } from '../table.ts';
+import { GSIS } from '../table-def.ts';
 import { directory } from './directory.ts';
 import { outboxPut } from './outbox.ts';
 import { listPendingReviews, recordReviewDecision, toReview } from './review-queue.ts';
 
 const failed = (r: CancellationReason | undefined) => r?.Code === 'ConditionalCheckFailed';
-const SPARSE_QUEUE_KEYS = { gsi1pk: $remove(), gsi1sk: $remove(), gsi2pk: $remove(), gsi2sk: $remove() } as const;
-
+/** The sparse staff-queue keys, removed when the review leaves `pending`. */
+const SPARSE_QUEUE_KEYS = [GSIS.gsi1.partitionKey, GSIS.gsi1.sortKey, GSIS.gsi2.partitionKey, GSIS.gsi2.sortKey];
 
 type MailDeps = { sealer: Sealer; ids: Ids; clock: Clock };
 const mailWith = (deps: MailDeps) => (req: EmailRequest) => outboxPut(req, deps);
 
 /*
- * Reviews in the single table, one exported function per store operation so that each handler bundles only
- * the operations (and dynamodb-toolbox actions) it uses; `dynamoReviewStore` assembles them all.
+ * Reviews in the single table, with plain DocumentClient commands, one exported function per store
+ * operation so that each handler bundles only the operations it uses; `dynamoReviewStore` assembles them all.
  * P30 a review: GetItem / conditional UpdateItem on REVIEW#<id>.
  * (P31/P32, the staff queue, and the decision write are in review-queue.ts.)
  * P33 a domain's review reservation: DOMAIN#<domain> / REVIEW_CLAIM, plus ConditionChecks that the owners of
@@ -44,29 +53,21 @@ export function submitReview(deps: MailDeps): ReviewStore['submit'] {
 
   async function submitOnce(plan: SubmissionPlan, ctx: Parameters<ReviewStore['submit']>[1], response: Parameters<ReviewStore['submit']>[2]) {
     const r = plan.review;
-    const writes: WriteTransaction[] = [
-      ReviewEntity.build(PutTransaction)
-        .item({ ...r, ...keys.reviewsPending(r.submittedAt, r.reviewId), ...keys.reviewsPendingByKind(r.kind, r.submittedAt, r.reviewId) })
-        .options({ condition: { attr: 'reviewId', exists: false } }),
-      ReviewReferenceEntity.build(PutTransaction)
-        .item({ reference: r.reference, reviewId: r.reviewId, createdAt: r.submittedAt })
-        .options({ condition: { attr: 'reference', exists: false } }),
-      UserEntity.build(UpdateTransaction)
-        .item({ userId: r.applicant.userId, pendingReview: $set(plan.pendingReview), updatedAt: r.submittedAt })
-        .options({ condition: { and: [{ attr: 'userId', exists: true }, { attr: 'pendingReview', exists: false }] } }),
+    const user = new Expr().set({ pendingReview: plan.pendingReview, updatedAt: r.submittedAt }).exists('userId').exists('pendingReview', false);
+    const writes: TransactItem[] = [
+      txPut(pendingReviewItem(r), new Expr().exists('reviewId', false)),
+      txPut(reviewReferenceItem({ reference: r.reference, reviewId: r.reviewId, createdAt: r.submittedAt }), new Expr().exists('reference', false)),
+      txUpdate(keys.user(r.applicant.userId), user),
     ];
     const claim = plan.domainClaim;
     if (claim) {
       writes.push(
-        DomainReviewClaimEntity.build(PutTransaction)
-          .item({ domain: claim.domain, reviewId: r.reviewId, userId: r.applicant.userId, createdAt: r.submittedAt })
-          .options({ condition: { attr: 'domain', exists: false } }),
+        txPut(domainReviewClaimItem({ domain: claim.domain, reviewId: r.reviewId, userId: r.applicant.userId, createdAt: r.submittedAt }), new Expr().exists('domain', false)),
         // The owners of the domain and its parents are still those the submission checked.
-        ...claim.suffixOwners.map(({ domain, owners }) =>
-          DomainEntity.build(ConditionCheck)
-            .key({ domain })
-            .condition(owners === 0 ? { attr: 'domain', exists: false } : { size: 'owners', eq: owners }),
-        ),
+        ...claim.suffixOwners.map(({ domain, owners }) => {
+          const x = new Expr();
+          return txCheck(keys.domain(domain), owners === 0 ? x.exists('domain', false) : x.when(`size(${x.name('owners')}) = ${x.value(owners)}`));
+        }),
       );
     }
     writes.push(...plan.emails.map(mail));
@@ -82,9 +83,8 @@ export function submitReview(deps: MailDeps): ReviewStore['submit'] {
       if (failed(reasons[0])) throw new ConflictError('review_exists', 'This request was submitted already.');
     };
     if (ctx) return writeIdempotently(ctx, response, writes, deps.clock.now(), mapCancellation);
-    table();
     try {
-      await execute(...(writes as ExecuteTransactWriteInput));
+      await transact(writes);
     } catch (e) {
       const reasons = cancellationReasons(e);
       if (!reasons) throw e;
@@ -112,21 +112,16 @@ export function submitReview(deps: MailDeps): ReviewStore['submit'] {
 }
 
 export async function getReview(reviewId: string): Promise<Review | undefined> {
-  table();
-  const { Item } = await ReviewEntity.build(GetItemCommand).key({ reviewId }).options({ consistent: true }).send();
-  return Item ? toReview(Item) : undefined;
+  const item = await getItem(keys.review(reviewId));
+  return item ? toReview(item) : undefined;
 }
 
 export const storeReviewTaskToken: ReviewStore['storeTaskToken'] = async (reviewId, taskToken) => {
-  table();
   try {
-    const { Attributes } = await ReviewEntity.build(UpdateItemCommand)
-      .item({ reviewId, taskToken })
-      .options({ condition: { attr: 'reviewId', exists: true }, returnValues: 'ALL_NEW' })
-      .send();
-    return toReview(Attributes as Record<string, unknown>);
+    const item = await updateItem(keys.review(reviewId), new Expr().set({ taskToken }).exists('reviewId'), true);
+    return toReview(item ?? {});
   } catch (e) {
-    if ((e as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if (isConditionFailure(e)) return undefined;
     throw e;
   }
 };
@@ -135,15 +130,10 @@ export const storeReviewTaskToken: ReviewStore['storeTaskToken'] = async (review
 export function markReviewOnce(deps: MailDeps, field: 'notifiedAt' | 'remindedAt'): ReviewStore['markNotified'] {
   const mail = mailWith(deps);
   return async (reviewId, at, email) => {
-    const writes: WriteTransaction[] = [
-      ReviewEntity.build(UpdateTransaction)
-        .item({ reviewId, [field]: at })
-        .options({ condition: { and: [{ attr: 'reviewId', exists: true }, { attr: field as 'notifiedAt', exists: false }] } }),
-    ];
+    const writes: TransactItem[] = [txUpdate(keys.review(reviewId), new Expr().set({ [field]: at }).exists('reviewId').exists(field, false))];
     if (email) writes.push(mail(email));
-    table();
     try {
-      await execute(...(writes as ExecuteTransactWriteInput));
+      await transact(writes);
       return true;
     } catch (e) {
       const reasons = cancellationReasons(e);
@@ -157,33 +147,29 @@ export function markReviewOnce(deps: MailDeps, field: 'notifiedAt' | 'remindedAt
 export function completeReview(deps: MailDeps): ReviewStore['complete'] {
   const mail = mailWith(deps);
   return async (plan) => {
-    const writes: WriteTransaction[] = [
-      ReviewEntity.build(UpdateTransaction)
-        .item({ reviewId: plan.reviewId, status: plan.status, outcome: $set(plan.outcome), taskToken: $remove(), ...SPARSE_QUEUE_KEYS })
-        .options({ condition: { attr: 'status', eq: plan.from } }),
-      UserEntity.build(UpdateTransaction)
-        .item({
-          userId: plan.applicant.userId,
-          pendingReview: $remove(),
-          updatedAt: plan.outcome.appliedAt,
-          ...(plan.applicant.tier ? { tier: plan.applicant.tier } : {}),
-          ...(plan.applicant.primaryOrgId ? { primaryOrgId: plan.applicant.primaryOrgId } : {}),
-          ...(plan.applicant.reactivate ? { status: 'active' as const } : {}),
-        })
-        .options({ condition: { attr: 'userId', exists: true } }),
-    ];
-    if (plan.membership) writes.push(MembershipEntity.build(PutTransaction).item(plan.membership));
+    const review = new Expr()
+      .set({ status: plan.status, outcome: plan.outcome })
+      .remove('taskToken', ...SPARSE_QUEUE_KEYS)
+      .equals('status', plan.from);
+    const user = new Expr()
+      .set({
+        updatedAt: plan.outcome.appliedAt,
+        tier: plan.applicant.tier,
+        primaryOrgId: plan.applicant.primaryOrgId,
+        ...(plan.applicant.reactivate ? { status: 'active' } : {}),
+      })
+      .remove('pendingReview')
+      .exists('userId');
+    const writes: TransactItem[] = [txUpdate(keys.review(plan.reviewId), review), txUpdate(keys.user(plan.applicant.userId), user)];
+    if (plan.membership) writes.push(txPut(membershipItem(plan.membership)));
     if (plan.releaseDomain) {
-      writes.push(
-        DomainReviewClaimEntity.build(DeleteTransaction)
-          .key({ domain: plan.releaseDomain })
-          .options({ condition: { or: [{ attr: 'reviewId', exists: false }, { attr: 'reviewId', eq: plan.reviewId }] } }),
-      );
+      const x = new Expr();
+      x.when(`attribute_not_exists(${x.name('reviewId')}) OR ${x.name('reviewId')} = ${x.value(plan.reviewId)}`);
+      writes.push(txDelete(keys.domainReviewClaim(plan.releaseDomain), x));
     }
     writes.push(mail(plan.email));
-    table();
     try {
-      await execute(...(writes as ExecuteTransactWriteInput));
+      await transact(writes);
       return 'completed';
     } catch (e) {
       const reasons = cancellationReasons(e);
@@ -213,8 +199,7 @@ export const reviewOrgDirectory: OrgDirectory = {
   createOrg: (org) => directory.createOrg(org),
   addDomainOwner: (domain, org) => directory.addDomainOwner(domain, org),
   async getOrg(orgId) {
-    table();
-    const { Item } = await OrgEntity.build(GetItemCommand).key({ orgId }).options({ consistent: true }).send();
-    return Item;
+    const item = await getItem(keys.org(orgId));
+    return item ? strip<Org>(item) : undefined;
   },
 };
