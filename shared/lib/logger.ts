@@ -1,5 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Console } from 'node:console';
 import { containsCardNumber } from '#shared/domain/billing/cards.ts';
 
 /**
@@ -67,65 +67,151 @@ function redactingReplacer(key: string, value: unknown): unknown {
 /** The keys every log line of a request carries. */
 export type RequestLogKeys = { requestId: string; operationId: string };
 
+/** Levels as Powertools and Lambda's Advanced Logging Controls name them, with Powertools' numbers. */
+const LEVELS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
+export type LogLevelName = keyof typeof LEVELS;
+
+function levelFromEnv(): LogLevelName {
+  // Lambda's Advanced Logging Controls drop lines below their level anyway: theirs wins (the stack sets both alike).
+  for (const name of [process.env.AWS_LAMBDA_LOG_LEVEL, process.env.POWERTOOLS_LOG_LEVEL, process.env.LOG_LEVEL]) {
+    const level = name?.trim().toUpperCase();
+    if (level && level in LEVELS) return level as LogLevelName;
+  }
+  return 'INFO';
+}
+
+/** The X-Ray trace id of the current invocation (the runtime sets the variable per invocation). */
+function traceId(): string | undefined {
+  const header = process.env._X_AMZN_TRACE_ID;
+  if (!header) return undefined;
+  const root = header.split(';', 1)[0] ?? '';
+  return root.startsWith('Root=') ? root.slice(5) : undefined;
+}
+
+/** `file:line` of the frame that created the error. */
+function location(stack: string | undefined): string {
+  const frame = stack?.split('\n').find((l) => l.trimStart().startsWith('at '));
+  const m = frame?.match(/\(?([^\s()]+):(\d+):\d+\)?$/);
+  return m ? `${m[1]}:${m[2]}` : '';
+}
+
+function formatError(e: Error): Record<string, unknown> {
+  return {
+    name: e.name,
+    location: location(e.stack),
+    message: e.message,
+    stack: e.stack,
+    ...(e.cause !== undefined ? { cause: e.cause instanceof Error ? formatError(e.cause) : e.cause } : {}),
+  };
+}
+
+type Attributes = Record<string, unknown>;
+
 /**
- * When the runtime runs invocations concurrently in one environment (AWS_LAMBDA_MAX_CONCURRENCY), Powertools keeps
- * per-invocation keys in its invocation store; the runtime sets the variable before any code loads.
+ * When the runtime runs invocations concurrently in one environment (AWS_LAMBDA_MAX_CONCURRENCY, set before any code
+ * loads), each invocation's keys live in its own async context; otherwise one field is enough, and cheaper.
  */
 const CONCURRENT_INVOCATIONS = (process.env.AWS_LAMBDA_MAX_CONCURRENCY ?? '').trim() !== '';
 
 /**
- * The Powertools logger with a cheap per-request context. `appendKeys`/`removeKeys` go through the attribute
- * store, which reads the environment several times and deep-merges on every call; the request keys are kept
- * in one field instead and put in front of each line's own attributes, so a line reads exactly as with
- * `appendKeys` (the request keys first, then the call's; a key given by the call wins).
+ * Structured JSON logs, one object per line, in Powertools' format (`level`, `message`, `timestamp`, `service`,
+ * `xray_trace_id`, then the request keys and the line's own attributes; errors as `name`, `location`, `message`,
+ * `stack`, `cause`), without Powertools itself: the logger is in every handler, and Powertools' ~21 KB (with its
+ * commons and Node's console module) was a fifth of what a handler adds over the DynamoDB client alone at cold
+ * start, for features this project does not use (sampling, buffering, Lambda context injection).
+ * Lines go through a `Console` of its own, bound to the process streams, as Powertools does: Lambda's patched
+ * global console would prefix them.
  */
-class PortalLogger extends Logger {
-  // Plain fields, not #private ones: Powertools logs from its own constructor, before this class's fields exist.
+class PortalLogger {
+  private readonly service: string;
+  /** Tests capture lines by spying on these methods (test/support/logs.ts). */
+  readonly console = new Console({ stdout: process.stdout, stderr: process.stderr });
+  private levelName: LogLevelName = levelFromEnv();
+  private threshold: number = LEVELS[this.levelName];
   private requestKeys: RequestLogKeys | undefined;
-  /**
-   * The level, known without asking Powertools: its `level` reads the environment on every call, and every line
-   * (a dropped one too) needs it. After construction the level changes only through `setLogLevel` (sampling and
-   * Advanced Logging Controls included), which refreshes this. With concurrent invocations the level can be per
-   * invocation: left undefined, so Powertools is asked each time.
-   */
-  private knownLevel: number | undefined;
+  private readonly perInvocation = CONCURRENT_INVOCATIONS ? new AsyncLocalStorage<RequestLogKeys | undefined>() : undefined;
 
-  constructor(options: ConstructorParameters<typeof Logger>[0]) {
-    super(options);
-    this.knownLevel = CONCURRENT_INVOCATIONS ? undefined : super.level;
+  constructor(options: { serviceName: string }) {
+    this.service = options.serviceName;
   }
 
-  override setLogLevel(logLevel: Parameters<Logger['setLogLevel']>[0]): void {
-    super.setLogLevel(logLevel);
-    this.knownLevel = CONCURRENT_INVOCATIONS ? undefined : super.level;
+  get level(): number {
+    return this.threshold;
+  }
+
+  getLevelName(): LogLevelName {
+    return this.levelName;
+  }
+
+  setLogLevel(name: LogLevelName | Lowercase<LogLevelName>): void {
+    const level = name.toUpperCase() as LogLevelName;
+    if (!(level in LEVELS)) throw new Error(`unknown log level ${name}`);
+    this.levelName = level;
+    this.threshold = LEVELS[level];
   }
 
   /** `requestId` and `operationId` on every line until {@link endRequest}. */
   startRequest(keys: RequestLogKeys): void {
-    if (CONCURRENT_INVOCATIONS) this.appendKeys({ requestId: keys.requestId, operationId: keys.operationId });
+    if (this.perInvocation) this.perInvocation.enterWith(keys);
     else this.requestKeys = keys;
   }
 
   endRequest(): void {
-    if (CONCURRENT_INVOCATIONS) this.removeKeys(['requestId', 'operationId']);
+    if (this.perInvocation) this.perInvocation.enterWith(undefined);
     else this.requestKeys = undefined;
   }
 
-  protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
-    // Below the level a line is dropped (this logger buffers nothing): settle that before Powertools parses the
-    // trace id from the environment for it.
-    if (logLevel < (this.knownLevel ?? this.level)) return;
-    const keys = this.requestKeys;
-    if (keys === undefined) super.processLogItem(logLevel, input, extraInput);
-    // Ahead of the call's own attributes, where appended keys go: same order, and a key the call gives wins.
-    // (Powertools walks the extra inputs one by one, whatever their mix; its type lists the forms callers use.)
-    else if (typeof input === 'string') super.processLogItem(logLevel, input, [keys, ...extraInput] as LogItemExtraInput);
-    else super.processLogItem(logLevel, { ...keys, ...input }, extraInput);
+  debug(message: string | (Attributes & { message: string }), attributes?: Attributes | Error): void {
+    if (this.threshold <= LEVELS.DEBUG) this.write('DEBUG', message, attributes);
+  }
+
+  info(message: string | (Attributes & { message: string }), attributes?: Attributes | Error): void {
+    if (this.threshold <= LEVELS.INFO) this.write('INFO', message, attributes);
+  }
+
+  warn(message: string | (Attributes & { message: string }), attributes?: Attributes | Error): void {
+    if (this.threshold <= LEVELS.WARN) this.write('WARN', message, attributes);
+  }
+
+  error(message: string | (Attributes & { message: string }), attributes?: Attributes | Error): void {
+    if (this.threshold <= LEVELS.ERROR) this.write('ERROR', message, attributes);
+  }
+
+  private write(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR', message: string | (Attributes & { message: string }), attributes: Attributes | Error | undefined): void {
+    const own = typeof message === 'string' ? undefined : message;
+    const extra = attributes instanceof Error ? { error: attributes } : attributes;
+    const trace = traceId();
+    // Key order as Powertools writes it; the line's own attributes win over the request keys.
+    const record: Attributes = {
+      level,
+      message: typeof message === 'string' ? message : message.message,
+      timestamp: new Date().toISOString(),
+      service: this.service,
+      ...(trace ? { xray_trace_id: trace } : {}),
+      ...(this.perInvocation ? this.perInvocation.getStore() : this.requestKeys),
+      ...own,
+      ...extra,
+    };
+    const line = JSON.stringify(record, replacer());
+    if (level === 'ERROR') this.console.error(line);
+    else if (level === 'WARN') this.console.warn(line);
+    else if (level === 'DEBUG') this.console.debug(line);
+    else this.console.info(line);
   }
 }
 
+/** Secrets and card numbers redacted, errors formatted, bigints as strings, a circular reference cut. */
+function replacer(): (key: string, value: unknown) => unknown {
+  const seen = new WeakSet<object>();
+  return (key, value) => {
+    if (value instanceof Error) value = formatError(value);
+    if (typeof value === 'object' && value !== null) {
+      if (seen.has(value)) return '[Circular]';
+      seen.add(value);
+    }
+    return redactingReplacer(key, value);
+  };
+}
+
 /** One logger per process, JSON lines; `requestId` and `operationId` are set per request (`startRequest`). */
-export const logger = new PortalLogger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'support-portal',
-  jsonReplacerFn: redactingReplacer,
-});
+export const logger = new PortalLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'support-portal' });

@@ -10,11 +10,11 @@ export interface CapturedLogs {
 }
 
 /**
- * Captures what the Powertools logger prints. It writes through its own `Console` instance (bound to the
- * process streams when it was created), so we intercept that instance's methods.
+ * Captures what the logger prints. It writes through its own `Console` instance (bound to the process streams
+ * when it was created), so we intercept that instance's methods.
  */
 export function captureLogs(): CapturedLogs {
-  const target = (logger as unknown as { console: Console }).console;
+  const target = logger.console;
   const previousLevel = logger.getLevelName();
   logger.setLogLevel('DEBUG');
   const lines: string[] = [];

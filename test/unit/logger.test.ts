@@ -63,4 +63,28 @@ describe('logger', () => {
     logger.debug('kept too');
     expect(logs.records().map((r) => r.message)).toEqual(['kept', 'kept too']);
   });
+
+  it('writes Powertools-shaped lines: level, message, timestamp, service, the trace id, then the attributes', () => {
+    process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    try {
+      logger.info('shaped', { a: 1 });
+    } finally {
+      delete process.env._X_AMZN_TRACE_ID;
+    }
+    const line = only();
+    expect(Object.keys(line)).toEqual(['level', 'message', 'timestamp', 'service', 'xray_trace_id', 'a']);
+    expect(line).toMatchObject({ level: 'INFO', message: 'shaped', service: 'support-portal', xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793' });
+    expect(new Date(line.timestamp).toISOString()).toBe(line.timestamp);
+  });
+
+  it('formats errors (with their cause) at any key, and cuts a circular reference instead of throwing', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    logger.error('failed', { error: new TypeError('outer', { cause: new Error('inner') }), cyclic });
+    const line = only();
+    expect(line.error).toMatchObject({ name: 'TypeError', message: 'outer', cause: { name: 'Error', message: 'inner' } });
+    expect(line.error.location).toMatch(/logger\.test\.ts:\d+$/);
+    expect(line.error.stack).toContain('TypeError: outer');
+    expect(line.cyclic).toEqual({ name: 'loop', self: '[Circular]' });
+  });
 });
