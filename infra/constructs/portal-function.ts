@@ -19,6 +19,7 @@ import { acknowledge } from '#infra/nag.ts';
 /** The repository root: entries, the lock file and the esbuild alias target are resolved from here. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CREDENTIALS_ALIAS = fileURLToPath(new URL('../bundling/env-credentials.ts', import.meta.url));
+const WEB_STREAMS_ALIAS = fileURLToPath(new URL('../bundling/web-streams.ts', import.meta.url));
 
 export const SERVICE_NAME = 'support-portal';
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -121,7 +122,7 @@ export function portalBundling(dataFiles?: readonly DataFileSet[]): BundlingOpti
     sourcesContent: false,
     metafile: true,
     bundleAwsSDK: true,
-    esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': CREDENTIALS_ALIAS },
+    esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': CREDENTIALS_ALIAS, '--alias:node:stream/web': WEB_STREAMS_ALIAS },
     ...(dataFiles?.length ? { commandHooks: dataFileHooks(dataFiles) } : {}),
   };
 }
@@ -193,7 +194,7 @@ export interface PortalFunctionProps {
  * - Node.js 24 on arm64, entry `functions/<handler>.ts`, export `handler`;
  * - esbuild (the local install, never Docker): ESM `index.mjs` with the `createRequire` banner, mainFields
  *   `module,main`, minified, target node24, the AWS SDK bundled, `@aws-sdk/credential-provider-node`
- *   aliased to `infra/bundling/env-credentials.ts`, external source maps without sources content, an esbuild
+ *   aliased to `infra/bundling/env-credentials.ts` and `node:stream/web` to `infra/bundling/web-streams.ts`, external source maps without sources content, an esbuild
  *   metafile `index.meta.json` beside the bundle. The maps ship for offline symbolication only: no
  *   `NODE_OPTIONS=--enable-source-maps`, with which Node reads and parses the map at every cold start (measured
  *   on the bench machine: ~25 ms on a 420 KB handler, ~7 ms on the DynamoDB-only baseline);
