@@ -3,6 +3,19 @@ import { ErrorBody } from '#shared/contracts/common.ts';
 import { type TestApi, startTestApi } from '#test/support/api.ts';
 import { createTestOrg, createTestUser, signIn, uniqueEmail } from '#test/support/identity.ts';
 import { codeFromMailbox } from '#test/support/onboarding.ts';
+import { query } from '#shared/adapters/dynamodb/commands.ts';
+import { keys } from '#shared/adapters/dynamodb/keys.ts';
+
+/** P4: the profiles indexed under an address (gsi1). */
+async function usersIndexedUnder(email: string) {
+  const { gsi1pk, gsi1sk } = keys.userByEmail(email);
+  const { Items } = await query({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+    ExpressionAttributeValues: { ':pk': gsi1pk, ':sk': gsi1sk },
+  });
+  return Items.map((it) => it.userId);
+}
 
 let api: TestApi;
 beforeAll(async () => {
@@ -37,6 +50,8 @@ describe('changing the email address (ON-7)', () => {
     const ok = await api.call('POST', '/me/email-change/confirm', { token, body: { code } });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ status: 'email_changed', email: newEmail });
+    expect(await usersIndexedUnder(newEmail)).toEqual([user.userId]);
+    expect(await usersIndexedUnder(user.email)).toEqual([]);
 
     const tokens = await signIn(newEmail, user.password);
     expect((await api.call('GET', '/me', { token: tokens.accessToken })).body.email).toBe(newEmail);

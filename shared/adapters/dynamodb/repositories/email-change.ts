@@ -38,7 +38,8 @@ export const emailChangeConfirmations: Pick<EmailChangeStore, 'registerAttempt' 
 
   async complete({ userId, oldEmail, newEmail, codeId, name, locale, emailDomain, freeMail, now }) {
     const profile = new Expr()
-      .set({ userId, email: newEmail, emailDomain, freeMail, updatedAt: now.toISOString() })
+      // The profile's gsi1 entry (P4, the user by email) moves with the address.
+      .set({ userId, email: newEmail, emailDomain, freeMail, updatedAt: now.toISOString(), ...keys.userByEmail(newEmail) })
       .setIfMissing({ [ET]: IDENTITY_ENTITY.user })
       .exists('userId');
     try {
