@@ -123,6 +123,8 @@ export function portalBundling(dataFiles?: readonly DataFileSet[]): BundlingOpti
     metafile: true,
     bundleAwsSDK: true,
     esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': CREDENTIALS_ALIAS, '--alias:node:stream/web': WEB_STREAMS_ALIAS },
+    // Routes' response schemas serve the OpenAPI document and the tests, never a handler (shared/contracts/route.ts).
+    define: { PORTAL_RESPONSE_SCHEMAS: 'false' },
     ...(dataFiles?.length ? { commandHooks: dataFileHooks(dataFiles) } : {}),
   };
 }
@@ -194,7 +196,8 @@ export interface PortalFunctionProps {
  * - Node.js 24 on arm64, entry `functions/<handler>.ts`, export `handler`;
  * - esbuild (the local install, never Docker): ESM `index.mjs` with the `createRequire` banner, mainFields
  *   `module,main`, minified, target node24, the AWS SDK bundled, `@aws-sdk/credential-provider-node`
- *   aliased to `infra/bundling/env-credentials.ts` and `node:stream/web` to `infra/bundling/web-streams.ts`, external source maps without sources content, an esbuild
+ *   aliased to `infra/bundling/env-credentials.ts` and `node:stream/web` to `infra/bundling/web-streams.ts`, routes
+ *   without their response schemas (`PORTAL_RESPONSE_SCHEMAS` defined `false`), external source maps without sources content, an esbuild
  *   metafile `index.meta.json` beside the bundle. The maps ship for offline symbolication only: no
  *   `NODE_OPTIONS=--enable-source-maps`, with which Node reads and parses the map at every cold start (measured
  *   on the bench machine: ~25 ms on a 420 KB handler, ~7 ms on the DynamoDB-only baseline);

@@ -59,6 +59,12 @@ describe('function bundles', () => {
     expect(built.sort()).toEqual(own.sort());
   });
 
+  // PORTAL_RESPONSE_SCHEMAS is defined false in Lambda bundles (shared/contracts/route.ts): no response schema is built.
+  it.each(routeBundles.map((b) => [b.entry, b] as const))('%s builds no response schema', (_entry, b) => {
+    expect(b.code).toContain('responses:!1');
+    expect(b.code).not.toMatch(/responses:\{/);
+  });
+
   it.each(bundles.map((b) => [b.entry, b] as const))('%s resolves the SDK credential chain to the env-only provider', (_entry, b) => {
     const inputs = Object.keys(b.output.inputs);
     expect(inputs.filter((p) => p.includes('@aws-sdk/credential-provider-node/'))).toEqual([]);

@@ -109,7 +109,7 @@ export const getAccount = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(),
   request: {},
-  responses: { 200: { description: 'The active org and the orgs you can switch to.', schema: AccountOverview } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The active org and the orgs you can switch to.', schema: AccountOverview } },
 }));
 
 const OrgDetailsBody = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ address: PostalAddress, phone: z.optional(Phone) }), { id: 'OrgDetailsUpdate' }));
@@ -124,7 +124,7 @@ export const updateOrgDetails = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(USER_ADMIN_ROLES),
   request: { body: OrgDetailsBody },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'The company details.',
       schema: withMeta(z.strictObject({ orgId: Id, address: z.optional(PostalAddress), phone: z.optional(Text(16)), updatedAt: Time }), { id: 'OrgDetails' }),
@@ -164,7 +164,7 @@ export const getProfile = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: { kind: 'user' },
   request: {},
-  responses: { 200: { description: 'The profile.', schema: ProfileView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The profile.', schema: ProfileView } },
 }));
 
 export const ProfileUpdate = /* @__PURE__ */ shakable(() => withMeta(
@@ -193,7 +193,7 @@ export const updateProfile = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: { kind: 'user' },
   request: { body: ProfileUpdate },
-  responses: { 200: { description: 'The profile after the change.', schema: ProfileView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The profile after the change.', schema: ProfileView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -219,7 +219,7 @@ export const listOrgUsers = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(USER_ADMIN_ROLES),
   request: { query: pageQuery },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'A page of the user list.',
       schema: withMeta(z.strictObject({ sso: Sso, members: list(MemberView), invitations: list(InvitationView), nextCursor: z.optional(Cursor) }), { id: 'OrgUsers' }),
@@ -240,7 +240,7 @@ export const inviteOrgUser = /* @__PURE__ */ shakable(() => defineRoute({
   auth: member(USER_ADMIN_ROLES),
   idempotency: 'required',
   request: { body: withMeta(z.strictObject({ email: Email, role: OrgRole, locale: z.optional(Locale) }), { id: 'InvitationRequest' }) },
-  responses: { 201: { description: 'The invitation.', schema: InvitationView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The invitation.', schema: InvitationView } },
   lambda: { uses: ['table:write', 'outbox'], dataFiles: ['email-domain-lists'] },
 }));
 
@@ -253,7 +253,7 @@ export const revokeInvitation = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(USER_ADMIN_ROLES),
   request: { path: z.strictObject({ email: Email }) },
-  responses: { 204: { description: 'Withdrawn.' } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 204: { description: 'Withdrawn.' } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -267,7 +267,7 @@ export const updateOrgUserRole = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(USER_ADMIN_ROLES),
   request: { path: z.strictObject({ userId: MemberId }), body: withMeta(z.strictObject({ role: OrgRole }), { id: 'RoleChange' }) },
-  responses: { 200: { description: 'The membership.', schema: withMeta(z.strictObject({ userId: Text(128), role: OrgRole, joinedAt: Time }), { id: 'OrgUserRole' }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The membership.', schema: withMeta(z.strictObject({ userId: Text(128), role: OrgRole, joinedAt: Time }), { id: 'OrgUserRole' }) } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -281,7 +281,7 @@ export const removeOrgUser = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(USER_ADMIN_ROLES),
   request: { path: z.strictObject({ userId: MemberId }) },
-  responses: { 204: { description: 'Removed.' } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 204: { description: 'Removed.' } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -294,7 +294,7 @@ export const listMyInvitations = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: { kind: 'user' },
   request: {},
-  responses: { 200: { description: 'Pending invitations.', schema: withMeta(z.strictObject({ items: list(InvitationView) }), { id: 'MyInvitations' }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'Pending invitations.', schema: withMeta(z.strictObject({ items: list(InvitationView) }), { id: 'MyInvitations' }) } },
 }));
 
 export const acceptInvitation = /* @__PURE__ */ shakable(() => defineRoute({
@@ -309,7 +309,7 @@ export const acceptInvitation = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: { kind: 'user' },
   request: { path: z.strictObject({ orgId: OrgId }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'Joined.',
       schema: withMeta(
@@ -376,7 +376,7 @@ export const listAddresses = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(),
   request: { query: pageQuery },
-  responses: { 200: { description: 'A page of addresses.', schema: pageOf(AddressView) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of addresses.', schema: pageOf(AddressView) } },
 }));
 
 export const createAddress = /* @__PURE__ */ shakable(() => defineRoute({
@@ -389,7 +389,7 @@ export const createAddress = /* @__PURE__ */ shakable(() => defineRoute({
   auth: member(ORDERING_ROLES),
   idempotency: 'required',
   request: { body: AddressBody },
-  responses: { 201: { description: 'The address.', schema: AddressView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The address.', schema: AddressView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -404,7 +404,7 @@ export const updateAddress = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(ORDERING_ROLES),
   request: { path: addressPath, body: AddressBody },
-  responses: { 200: { description: 'The address.', schema: AddressView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The address.', schema: AddressView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -417,7 +417,7 @@ export const deleteAddress = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(ORDERING_ROLES),
   request: { path: addressPath },
-  responses: { 204: { description: 'Deleted.' } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 204: { description: 'Deleted.' } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -435,7 +435,7 @@ export const listCheckoutProfiles = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(ORDERING_ROLES),
   request: { query: pageQuery },
-  responses: { 200: { description: 'A page of profiles.', schema: pageOf(CheckoutProfileView) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of profiles.', schema: pageOf(CheckoutProfileView) } },
 }));
 
 export const createCheckoutProfile = /* @__PURE__ */ shakable(() => defineRoute({
@@ -460,7 +460,7 @@ export const createCheckoutProfile = /* @__PURE__ */ shakable(() => defineRoute(
       { id: 'CheckoutProfileInput' },
     ),
   },
-  responses: { 201: { description: 'The profile.', schema: CheckoutProfileView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The profile.', schema: CheckoutProfileView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -473,7 +473,7 @@ export const deleteCheckoutProfile = /* @__PURE__ */ shakable(() => defineRoute(
   tags: TAGS,
   auth: member(ORDERING_ROLES),
   request: { path: z.strictObject({ profileId: ProfileId }) },
-  responses: { 204: { description: 'Deleted.' } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 204: { description: 'Deleted.' } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -508,7 +508,7 @@ export const listRecentOrders = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: deskMember(),
   request: { query: z.strictObject({ scope: z._default(z.enum(['mine', 'org']), 'mine'), limit: PageLimit, cursor: z.optional(Cursor) }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'A page of orders.',
       schema: withMeta(z.strictObject({ since: Day, items: list(OrderSummary), nextCursor: z.optional(Cursor) }), { id: 'RecentOrders' }),
@@ -550,7 +550,7 @@ export const reorder = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'ReorderRequest', description: 'Optional overrides; `{}` re-orders as it was.' },
     ),
   },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     201: {
       description: 'The new request, its source and the changes.',
       schema: withMeta(
@@ -595,7 +595,7 @@ export const listDevices = /* @__PURE__ */ shakable(() => defineRoute({
   request: {
     query: z.strictObject({ groupId: z.optional(GroupId), warranty: z.optional(z.enum(WARRANTY_STATUSES)), limit: PageLimit, cursor: z.optional(Cursor) }),
   },
-  responses: { 200: { description: 'A page of devices.', schema: pageOf(DeviceView) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of devices.', schema: pageOf(DeviceView) } },
 }));
 
 const GroupBody = /* @__PURE__ */ shakable(() => withMeta(
@@ -636,7 +636,7 @@ export const listDeviceGroups = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(),
   request: { query: pageQuery },
-  responses: { 200: { description: 'A page of groups.', schema: pageOf(GroupView) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of groups.', schema: pageOf(GroupView) } },
 }));
 
 export const createDeviceGroup = /* @__PURE__ */ shakable(() => defineRoute({
@@ -649,7 +649,7 @@ export const createDeviceGroup = /* @__PURE__ */ shakable(() => defineRoute({
   auth: member(DEVICE_GROUP_ROLES),
   idempotency: 'required',
   request: { body: GroupBody },
-  responses: { 201: { description: 'The group.', schema: GroupView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The group.', schema: GroupView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -664,7 +664,7 @@ export const updateDeviceGroup = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(DEVICE_GROUP_ROLES),
   request: { path: groupPath, body: GroupBody },
-  responses: { 200: { description: 'The group.', schema: GroupView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The group.', schema: GroupView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -677,7 +677,7 @@ export const deleteDeviceGroup = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(DEVICE_GROUP_ROLES),
   request: { path: groupPath },
-  responses: { 204: { description: 'Deleted.' } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 204: { description: 'Deleted.' } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -711,7 +711,7 @@ export const importDevices = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'DeviceImport' },
     ),
   },
-  responses: { 200: { description: 'How many were imported.', schema: withMeta(z.strictObject({ imported: int32(0, 99) }), { id: 'DeviceImportResult' }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'How many were imported.', schema: withMeta(z.strictObject({ imported: int32(0, 99) }), { id: 'DeviceImportResult' }) } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -740,7 +740,7 @@ export const listServiceContracts = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(CONTRACT_VIEW_ROLES),
   request: { query: z.strictObject({ status: z.optional(z.enum(WARRANTY_STATUSES)), limit: PageLimit, cursor: z.optional(Cursor) }) },
-  responses: { 200: { description: 'A page of contracts.', schema: pageOf(ContractView) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of contracts.', schema: pageOf(ContractView) } },
 }));
 
 export const ServiceRequestView = /* @__PURE__ */ shakable(() => withMeta(
@@ -780,7 +780,7 @@ export const renewServiceContract = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'ServiceContractRequest' },
     ),
   },
-  responses: { 201: { description: 'The service request.', schema: ServiceRequestView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The service request.', schema: ServiceRequestView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -801,7 +801,7 @@ export const listContacts = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(),
   request: {},
-  responses: { 200: { description: 'The contacts.', schema: withMeta(z.strictObject({ items: list(ContactView, 10) }), { id: 'AccountContacts' }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The contacts.', schema: withMeta(z.strictObject({ items: list(ContactView, 10) }), { id: 'AccountContacts' }) } },
 }));
 
 export const setAccountContacts = /* @__PURE__ */ shakable(() => defineRoute({
@@ -823,7 +823,7 @@ export const setAccountContacts = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'AccountContactsInput' },
     ),
   },
-  responses: { 200: { description: 'The contacts.', schema: withMeta(z.strictObject({ items: list(ContactView, 10) }), { id: 'AccountContactsSet' }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The contacts.', schema: withMeta(z.strictObject({ items: list(ContactView, 10) }), { id: 'AccountContactsSet' }) } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -847,7 +847,7 @@ export const listSupportHistory = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: deskMember(),
   request: { query: z.strictObject({ from: z.optional(DateBound), to: z.optional(DateBound) }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'The history.',
       schema: withMeta(z.strictObject({ from: Time, to: Time, scope: z.enum(['org', 'mine']), items: list(HistoryItem, 400), truncated: z.boolean() }), { id: 'SupportHistory' }),
@@ -879,7 +879,7 @@ export const listDocuments = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(),
   request: { query: pageQuery },
-  responses: { 200: { description: 'A page of documents.', schema: pageOf(DocumentView) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of documents.', schema: pageOf(DocumentView) } },
 }));
 
 const Download = /* @__PURE__ */ shakable(() => withMeta(z.strictObject({ url: Text(4096), expiresAt: Time }), { id: 'DocumentDownload' }));
@@ -893,7 +893,7 @@ export const getDocumentDownload = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: member(),
   request: { path: z.strictObject({ documentId: DocumentId }) },
-  responses: { 200: { description: 'Where to download it.', schema: Download } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'Where to download it.', schema: Download } },
   lambda: { uses: ['files'] },
 }));
 
@@ -920,7 +920,7 @@ export const createDocumentUpload = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'DocumentUploadRequest' },
     ),
   },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     201: {
       description: 'The pending document and where to upload it.',
       schema: withMeta(
@@ -945,7 +945,7 @@ export const publishDocument = /* @__PURE__ */ shakable(() => defineRoute({
   tags: STAFF_TAGS,
   auth: staff,
   request: { path: z.strictObject({ orgId: OrgId, documentId: DocumentId }) },
-  responses: { 200: { description: 'The published document.', schema: DocumentView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The published document.', schema: DocumentView } },
   lambda: { uses: ['table:write', 'files'] },
 }));
 
@@ -964,7 +964,7 @@ export const getReport = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: deskMember(REPORT_ROLES),
   request: { path: z.strictObject({ kind: z.enum(REPORT_KINDS) }), query: z.strictObject({ from: z.optional(DateBound), to: z.optional(DateBound) }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'The report (headers: `content-disposition` with its file name, `x-report-rows`, `x-report-truncated`).',
       contentType: 'text/csv',
@@ -993,7 +993,7 @@ export const listSoftwareSubscriptions = /* @__PURE__ */ shakable(() => defineRo
   tags: TAGS,
   auth: member(),
   request: {},
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'The subscriptions.',
       schema: withMeta(z.strictObject({ items: list(z.strictObject({ ...SubscriptionFields, active: z.boolean() })) }), { id: 'SoftwareSubscriptions' }),
@@ -1020,7 +1020,7 @@ export const setSoftwareSubscriptions = /* @__PURE__ */ shakable(() => defineRou
       { id: 'SoftwareSubscriptionsInput' },
     ),
   },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: { description: 'The subscriptions.', schema: withMeta(z.strictObject({ items: list(z.strictObject(SubscriptionFields)) }), { id: 'SoftwareSubscriptionsSet' }) },
   },
   lambda: { uses: ['table:write'] },

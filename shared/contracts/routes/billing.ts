@@ -100,7 +100,7 @@ export const listInvoices = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: billing,
   request: { query: z.strictObject({ status: z.optional(z.enum(['paid', 'unpaid'])), limit: PageLimit, cursor: z.optional(Cursor) }) },
-  responses: { 200: { description: 'A page of invoices.', schema: pageOf(InvoiceSummary) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of invoices.', schema: pageOf(InvoiceSummary) } },
   lambda: { uses: ['table:read'] },
 }));
 
@@ -113,7 +113,7 @@ export const getInvoice = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: billing,
   request: { path: invoicePath },
-  responses: { 200: { description: 'The invoice.', schema: InvoiceView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The invoice.', schema: InvoiceView } },
   lambda: { uses: ['table:read'] },
 }));
 
@@ -127,7 +127,7 @@ export const getInvoicePdf = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: billing,
   request: { path: invoicePath },
-  responses: { 200: { description: 'The download link.', schema: withMeta(z.strictObject({ url: Text(2048), expiresAt: Time, fileName: Text(40) }), { id: 'InvoicePdfLink' }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The download link.', schema: withMeta(z.strictObject({ url: Text(2048), expiresAt: Time, fileName: Text(40) }), { id: 'InvoicePdfLink' }) } },
   lambda: { uses: ['table:write', 'files'], dataFiles: ['invoice-pdf'], memoryMb: 1024, timeoutSeconds: 20 },
 }));
 
@@ -158,7 +158,7 @@ export const payInvoice = /* @__PURE__ */ shakable(() => defineRoute({
   idempotency: 'required',
   refuseCardNumbers: true,
   request: { path: invoicePath, body: withMeta(z.strictObject({ paymentMethodId: PaymentMethodId }), { id: 'PayInvoiceInput' }) },
-  responses: { 201: { description: 'The payment.', schema: TransactionView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The payment.', schema: TransactionView } },
   errors: { 402: 'The card processor declined the payment; `error.code` says why.' },
   lambda: { uses: ['table:write', 'outbox'], timeoutSeconds: 20 },
 }));
@@ -172,7 +172,7 @@ export const listBillingTransactions = /* @__PURE__ */ shakable(() => defineRout
   tags: TAGS,
   auth: billing,
   request: { query: z.strictObject({ limit: PageLimit, cursor: z.optional(Cursor) }) },
-  responses: { 200: { description: 'A page of transactions.', schema: pageOf(TransactionView) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of transactions.', schema: pageOf(TransactionView) } },
   lambda: { uses: ['table:read'] },
 }));
 
@@ -190,7 +190,7 @@ export const listPaymentMethods = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: billing,
   request: {},
-  responses: { 200: { description: 'The cards.', schema: z.strictObject({ items: list(PaymentMethodView, 50) }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The cards.', schema: z.strictObject({ items: list(PaymentMethodView, 50) }) } },
   lambda: { uses: ['table:read'] },
 }));
 
@@ -214,7 +214,7 @@ export const addPaymentMethod = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'PaymentMethodInput' },
     ),
   },
-  responses: { 201: { description: 'The stored card.', schema: PaymentMethodView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The stored card.', schema: PaymentMethodView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -238,7 +238,7 @@ export const getBillingSettings = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: billing,
   request: {},
-  responses: { 200: { description: 'The settings.', schema: SettingsView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The settings.', schema: SettingsView } },
   lambda: { uses: ['table:read'] },
 }));
 
@@ -261,7 +261,7 @@ export const updateBillingSettings = /* @__PURE__ */ shakable(() => defineRoute(
       { id: 'BillingSettingsInput' },
     ),
   },
-  responses: { 200: { description: 'The settings.', schema: SettingsView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The settings.', schema: SettingsView } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -276,7 +276,7 @@ export const setVatId = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: billing,
   request: { body: withMeta(z.strictObject({ vatId: z.string().check(z.trim(), z.minLength(4), z.maxLength(20)) }), { id: 'VatIdInput' }) },
-  responses: { 200: { description: 'The settings with the VAT ID and its status.', schema: SettingsView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The settings with the VAT ID and its status.', schema: SettingsView } },
   errors: { 422: 'VAT IDs are only offered to organizations in an EU member state.' },
   lambda: { uses: ['table:write'], timeoutSeconds: 15 },
 }));
@@ -299,7 +299,7 @@ export const cancelAccount = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'CancelAccountInput' },
     ),
   },
-  responses: { 200: { description: 'Cancelled.', schema: z.strictObject({ status: z.literal('cancelled'), cancelledAt: Time }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'Cancelled.', schema: z.strictObject({ status: z.literal('cancelled'), cancelledAt: Time }) } },
   lambda: { uses: ['table:write', 'users', 'outbox'] },
 }));
 
@@ -313,7 +313,7 @@ export const reactivateAccount = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Account lifecycle'],
   auth: { kind: 'public' },
   request: { body: withMeta(z.strictObject({ email: Email, password: Password }), { id: 'ReactivateAccountInput' }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: { description: 'Reactivated: sign in again.', schema: z.strictObject({ status: z.literal('active') }) },
     202: { description: 'A reactivation request was filed.', schema: z.strictObject({ status: z.literal('pending_review'), reference: Text(20) }) },
   },

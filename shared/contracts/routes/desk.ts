@@ -195,7 +195,7 @@ export const createDeviceRequest = /* @__PURE__ */ shakable(() => defineRoute({
   auth: desk(['site_admin', 'buyer', 'shopper']),
   idempotency: 'required',
   request: { body: CreateDeviceRequestBody },
-  responses: { 201: { description: 'The new ticket.', schema: Ticket } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The new ticket.', schema: Ticket } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -219,7 +219,7 @@ export const listTickets = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: desk(),
   request: { query: ListTicketsQuery },
-  responses: { 200: { description: 'A page of tickets.', schema: deskPage(TicketSummary) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of tickets.', schema: deskPage(TicketSummary) } },
 }));
 
 export const getTicket = /* @__PURE__ */ shakable(() => defineRoute({
@@ -231,7 +231,7 @@ export const getTicket = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: desk(),
   request: { path: ticketPath },
-  responses: { 200: { description: 'The ticket.', schema: Ticket } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The ticket.', schema: Ticket } },
 }));
 
 export const AddCommentBody = /* @__PURE__ */ shakable(() => z.strictObject({
@@ -250,7 +250,7 @@ export const addTicketComment = /* @__PURE__ */ shakable(() => defineRoute({
   auth: desk(),
   idempotency: 'required',
   request: { path: ticketPath, body: AddCommentBody },
-  responses: { 201: { description: 'The comment.', schema: TicketComment } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The comment.', schema: TicketComment } },
   lambda: { uses: ['table:write', 'files'] },
 }));
 
@@ -263,7 +263,7 @@ export const listTicketComments = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: desk(),
   request: { path: ticketPath, query: pageQuery },
-  responses: { 200: { description: 'A page of comments.', schema: deskPage(TicketComment) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of comments.', schema: deskPage(TicketComment) } },
 }));
 
 export const CreateAttachmentBody = /* @__PURE__ */ shakable(() => z.strictObject({
@@ -285,7 +285,7 @@ export const createAttachmentUpload = /* @__PURE__ */ shakable(() => defineRoute
   auth: desk(),
   idempotency: 'required',
   request: { path: ticketPath, body: CreateAttachmentBody },
-  responses: { 201: { description: 'The attachment and where to upload it.', schema: AttachmentUpload } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The attachment and where to upload it.', schema: AttachmentUpload } },
   lambda: { uses: ['table:write', 'files'] },
 }));
 
@@ -298,7 +298,7 @@ export const getAttachmentDownload = /* @__PURE__ */ shakable(() => defineRoute(
   tags: TAGS,
   auth: desk(),
   request: { path: attachmentPath },
-  responses: { 200: { description: 'Where to download it.', schema: AttachmentDownload } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'Where to download it.', schema: AttachmentDownload } },
   lambda: { uses: ['files'] },
 }));
 
@@ -317,7 +317,7 @@ export const submitFeedback = /* @__PURE__ */ shakable(() => defineRoute({
   auth: desk(),
   idempotency: 'required',
   request: { body: SubmitFeedbackBody },
-  responses: { 201: { description: 'Thank you.', schema: Feedback } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'Thank you.', schema: Feedback } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -330,7 +330,7 @@ export const getDeskSettings = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: desk(),
   request: {},
-  responses: { 200: { description: 'The settings.', schema: DeskSettings } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The settings.', schema: DeskSettings } },
 }));
 
 export const updateDeskSettings = /* @__PURE__ */ shakable(() => defineRoute({
@@ -342,7 +342,7 @@ export const updateDeskSettings = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: desk(['site_admin']),
   request: { body: DeskSettings },
-  responses: { 200: { description: 'The settings.', schema: DeskSettings } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The settings.', schema: DeskSettings } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -355,7 +355,7 @@ export const getDeskPreferences = /* @__PURE__ */ shakable(() => defineRoute({
   tags: TAGS,
   auth: desk(),
   request: {},
-  responses: { 200: { description: 'The preferences.', schema: DeskPreferences } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The preferences.', schema: DeskPreferences } },
 }));
 
 export const updateDeskPreferences = /* @__PURE__ */ shakable(() => defineRoute({
@@ -367,7 +367,7 @@ export const updateDeskPreferences = /* @__PURE__ */ shakable(() => defineRoute(
   tags: TAGS,
   auth: desk(),
   request: { body: DeskPreferences },
-  responses: { 200: { description: 'The preferences.', schema: DeskPreferences } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The preferences.', schema: DeskPreferences } },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -383,7 +383,7 @@ export const listStaffTickets = /* @__PURE__ */ shakable(() => defineRoute({
   tags: STAFF_TAGS,
   auth: staff,
   request: { query: z.strictObject({ status: z._default(TicketStatus, 'review'), limit: PageLimit, cursor: z.optional(Cursor) }) },
-  responses: { 200: { description: 'A page of tickets.', schema: deskPage(TicketSummary) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of tickets.', schema: deskPage(TicketSummary) } },
 }));
 
 export const getStaffTicket = /* @__PURE__ */ shakable(() => defineRoute({
@@ -395,7 +395,7 @@ export const getStaffTicket = /* @__PURE__ */ shakable(() => defineRoute({
   tags: STAFF_TAGS,
   auth: staff,
   request: { path: ticketPath },
-  responses: { 200: { description: 'The ticket.', schema: Ticket } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The ticket.', schema: Ticket } },
 }));
 
 export const TransitionBody = /* @__PURE__ */ shakable(() => z.strictObject({
@@ -420,7 +420,7 @@ export const transitionTicket = /* @__PURE__ */ shakable(() => defineRoute({
   tags: STAFF_TAGS,
   auth: staff,
   request: { path: ticketPath, body: TransitionBody },
-  responses: { 200: { description: 'The ticket after the change.', schema: Ticket } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The ticket after the change.', schema: Ticket } },
   lambda: { uses: ['table:write', 'outbox', 'files'] },
 }));
 
@@ -434,7 +434,7 @@ export const addStaffTicketComment = /* @__PURE__ */ shakable(() => defineRoute(
   auth: staff,
   idempotency: 'required',
   request: { path: ticketPath, body: AddCommentBody },
-  responses: { 201: { description: 'The comment.', schema: TicketComment } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The comment.', schema: TicketComment } },
   lambda: { uses: ['table:write', 'outbox', 'files'] },
 }));
 
@@ -447,7 +447,7 @@ export const listStaffTicketComments = /* @__PURE__ */ shakable(() => defineRout
   tags: STAFF_TAGS,
   auth: staff,
   request: { path: ticketPath, query: pageQuery },
-  responses: { 200: { description: 'A page of comments.', schema: deskPage(TicketComment) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of comments.', schema: deskPage(TicketComment) } },
 }));
 
 export const getStaffAttachmentDownload = /* @__PURE__ */ shakable(() => defineRoute({
@@ -459,7 +459,7 @@ export const getStaffAttachmentDownload = /* @__PURE__ */ shakable(() => defineR
   tags: STAFF_TAGS,
   auth: staff,
   request: { path: attachmentPath },
-  responses: { 200: { description: 'Where to download it.', schema: AttachmentDownload } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'Where to download it.', schema: AttachmentDownload } },
   lambda: { uses: ['files'] },
 }));
 
@@ -472,7 +472,7 @@ export const listFeedback = /* @__PURE__ */ shakable(() => defineRoute({
   tags: STAFF_TAGS,
   auth: staff,
   request: { query: pageQuery },
-  responses: { 200: { description: 'A page of feedback.', schema: deskPage(Feedback) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of feedback.', schema: deskPage(Feedback) } },
 }));
 
 export const getDeskIntake = /* @__PURE__ */ shakable(() => defineRoute({
@@ -484,7 +484,7 @@ export const getDeskIntake = /* @__PURE__ */ shakable(() => defineRoute({
   tags: STAFF_TAGS,
   auth: staff,
   request: {},
-  responses: { 200: { description: 'The intake gauge.', schema: DeskIntake } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The intake gauge.', schema: DeskIntake } },
 }));
 
 export const updateDeskIntake = /* @__PURE__ */ shakable(() => defineRoute({
@@ -496,7 +496,7 @@ export const updateDeskIntake = /* @__PURE__ */ shakable(() => defineRoute({
   tags: STAFF_TAGS,
   auth: staff,
   request: { body: z.strictObject({ capacity: int32(1, 100_000) }) },
-  responses: { 200: { description: 'The intake gauge.', schema: DeskIntake } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The intake gauge.', schema: DeskIntake } },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 

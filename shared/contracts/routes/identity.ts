@@ -46,7 +46,7 @@ export const getMe = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Identity'],
   auth: { kind: 'user', allowUnverified: true },
   request: {},
-  responses: { 200: { description: 'The caller.', schema: Me } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The caller.', schema: Me } },
 }));
 
 export const requestEmailChange = /* @__PURE__ */ shakable(() => defineRoute({
@@ -59,7 +59,7 @@ export const requestEmailChange = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Identity'],
   auth: { kind: 'user' },
   request: { body: withMeta(z.strictObject({ newEmail: Email }), { id: 'EmailChangeRequest' }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     202: {
       description: 'A code is on its way to the new address.',
       schema: withMeta(z.strictObject({ status: z.literal('verification_pending'), message: text(1024) }), { id: 'EmailChangePending' }),
@@ -77,7 +77,7 @@ export const confirmEmailChange = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Identity'],
   auth: { kind: 'user' },
   request: { body: withMeta(z.strictObject({ code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) }), { id: 'EmailChangeConfirmation' }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'The account now uses the new address.',
       schema: withMeta(z.strictObject({ status: z.literal('email_changed'), email: Email }), { id: 'EmailChanged' }),

@@ -19,7 +19,7 @@ export const signUp = /* @__PURE__ */ shakable(() => defineRoute({
   request: {
     body: withMeta(z.strictObject({ email: Email, password: Password, name: PersonName, locale: Locale, phone: z.optional(Phone) }), { id: 'SignUpRequest' }),
   },
-  responses: { 202: { description: 'A code is on its way, if the address can be used.', schema: VerificationPending } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 202: { description: 'A code is on its way, if the address can be used.', schema: VerificationPending } },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 
@@ -32,7 +32,7 @@ export const resendSignupCode = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Onboarding'],
   auth: { kind: 'public' },
   request: { body: withMeta(z.strictObject({ email: Email }), { id: 'ResendSignupCodeRequest' }) },
-  responses: { 202: { description: 'A new code is on its way, if a signup is pending for the address.', schema: VerificationPending } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 202: { description: 'A new code is on its way, if a signup is pending for the address.', schema: VerificationPending } },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 
@@ -50,7 +50,7 @@ export const verifySignupCode = /* @__PURE__ */ shakable(() => defineRoute({
   request: {
     body: withMeta(z.strictObject({ email: Email, code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) }), { id: 'VerifySignupCodeRequest' }),
   },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     200: {
       description: 'The email is verified; sign in with Cognito.',
       schema: withMeta(z.strictObject({ status: z.literal('verified'), tier: z.enum(['basic', 'limited', 'enterprise', 'partner']) }), { id: 'SignupVerified' }),
@@ -96,7 +96,7 @@ export const submitRegistration = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Onboarding'],
   auth: { kind: 'user' },
   request: { body: RegistrationDetails },
-  responses: { 200: { description: 'What happened to the account.', schema: RegistrationOutcome } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'What happened to the account.', schema: RegistrationOutcome } },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 
@@ -109,7 +109,7 @@ export const chooseOrganization = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Onboarding'],
   auth: { kind: 'user' },
   request: { body: withMeta(z.strictObject({ orgId: OrgId }), { id: 'ChooseOrganizationRequest' }) },
-  responses: { 200: { description: 'Attached to the chosen organization.', schema: RegistrationOutcome } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'Attached to the chosen organization.', schema: RegistrationOutcome } },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 
@@ -131,7 +131,7 @@ export const getOnboardingStatus = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Onboarding'],
   auth: { kind: 'user', allowUnverified: true },
   request: {},
-  responses: { 200: { description: 'The current step.', schema: OnboardingStatus } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The current step.', schema: OnboardingStatus } },
 }));
 
 
@@ -148,7 +148,7 @@ export const requestPasswordReset = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Onboarding'],
   auth: { kind: 'public' },
   request: { body: withMeta(z.strictObject({ email: Email }), { id: 'PasswordResetRequest' }) },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     202: {
       description: 'A reset code is on its way, if the address has an account.',
       schema: withMeta(z.strictObject({ status: z.literal('reset_requested'), message: text(1024) }), { id: 'PasswordResetRequested' }),

@@ -57,7 +57,7 @@ export const submitOrganizationForReview = /* @__PURE__ */ shakable(() => define
       { id: 'OrganizationReviewRequest' },
     ),
   },
-  responses: { 201: { description: 'The request is in review; an acknowledgement email is on its way.', schema: ReviewReceipt } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 201: { description: 'The request is in review; an acknowledgement email is on its way.', schema: ReviewReceipt } },
   lambda: { uses: ['table:write', 'outbox', 'workflow'] },
 }));
 
@@ -97,7 +97,7 @@ export const requestAccountUpgrade = /* @__PURE__ */ shakable(() => defineRoute(
       { id: 'AccountUpgradeRequest' },
     ),
   },
-  responses: {
+  responses: PORTAL_RESPONSE_SCHEMAS && {
     201: {
       description: 'The service request is open; its number is emailed too.',
       schema: withMeta(z.extend(ReviewReceipt, { serviceRequestNumber: withMeta(z.string().check(z.regex(/^\d{8}$/)), { description: 'The same as `reference`.' }) }), {
@@ -173,7 +173,7 @@ export const listReviews = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['Reviews'],
   auth: { kind: 'staff' },
   request: { query: z.strictObject({ kind: z.optional(ReviewKind), limit: PageLimit, cursor: z.optional(Cursor) }) },
-  responses: { 200: { description: 'A page of pending reviews.', schema: withMeta(page(ReviewView), { id: 'ReviewPage' }) } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'A page of pending reviews.', schema: withMeta(page(ReviewView), { id: 'ReviewPage' }) } },
   lambda: { uses: ['table:read'] },
 }));
 
@@ -199,7 +199,7 @@ export const decideReview = /* @__PURE__ */ shakable(() => defineRoute({
       { id: 'ReviewDecision' },
     ),
   },
-  responses: { 202: { description: 'The decision is recorded; the workflow applies it and emails the applicant.', schema: ReviewView } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 202: { description: 'The decision is recorded; the workflow applies it and emails the applicant.', schema: ReviewView } },
   lambda: { uses: ['table:write', 'workflow'] },
 }));
 

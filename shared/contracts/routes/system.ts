@@ -20,7 +20,7 @@ export const getHealth = /* @__PURE__ */ shakable(() => defineRoute({
   tags: ['System'],
   auth: { kind: 'public' },
   request: {},
-  responses: { 200: { description: 'The API is up.', schema: Health } },
+  responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The API is up.', schema: Health } },
 }));
 
 export const systemRoutes = [getHealth] as const;
