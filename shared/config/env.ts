@@ -14,6 +14,7 @@ export const ENV = {
   cognitoEndpoint: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
   sfnEndpoint: 'AWS_ENDPOINT_URL_SFN',
+  secretsManagerEndpoint: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   staffGroup: 'STAFF_GROUP',

@@ -1,7 +1,12 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, type EnvName, optionalEnv } from '#shared/config/env.ts';
+import { type JsonService, awsJsonCall } from '#shared/adapters/aws-lite/json-client.ts';
+import { ConfigError, ENV, type EnvName, optionalEnv } from '#shared/config/env.ts';
 
-let client: SecretsManagerClient | undefined;
+/**
+ * Secrets Manager's JSON API through the small signed client: the generated SDK client was ~14 KB in every
+ * handler that reads a secret (the cursor key, the outbox sealing key), for one call per cold start.
+ */
+export const SECRETS_MANAGER: JsonService = { service: 'secretsmanager', targetPrefix: 'secretsmanager', jsonVersion: '1.1', endpointEnv: ENV.secretsManagerEndpoint };
+
 const cache = new Map<string, Promise<string>>();
 
 /**
@@ -16,8 +21,7 @@ export function loadSecret(plainEnv: EnvName, arnEnv: EnvName): Promise<string> 
   if (!arn) return Promise.reject(new ConfigError(`Set ${plainEnv} or ${arnEnv}`));
   let pending = cache.get(arn);
   if (!pending) {
-    client ??= new SecretsManagerClient({});
-    pending = client.send(new GetSecretValueCommand({ SecretId: arn })).then((out) => {
+    pending = awsJsonCall<{ SecretString?: string }>(SECRETS_MANAGER, 'GetSecretValue', { SecretId: arn }).then((out) => {
       if (!out.SecretString) throw new ConfigError(`Secret ${arn} has no string value`);
       return out.SecretString;
     });
