@@ -30,7 +30,8 @@ export interface JsonService {
 
 const clients = new Map<string, AwsClient>();
 
-function clientFor(service: string, region: string): AwsClient {
+/** The SigV4 signer for `service` in `region`, with the environment's credentials (cached; aws4fetch retries off). */
+export function clientFor(service: string, region: string): AwsClient {
   const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) throw new ConfigError('No AWS credentials in the environment');
