@@ -143,7 +143,6 @@ export async function issueDraft(invoiceId: string, org: OrgBilling, deps: Omit<
     const number = invoiceNumber(n);
     const invoice: Invoice = {
       ...draft,
-      ticketIds: refs.map((r) => r.ticketId),
       ticketReferences: refs.map((r) => r.reference),
       status: 'issued',
       number,
@@ -273,7 +272,6 @@ export async function runInvoiceBatch(input: BatchInput, deps: BatchDeps, opts: 
             currency: SELLER.currency,
             lineCount: 0,
             netMinor: 0,
-            ticketIds: [],
             ticketReferences: [],
             fallbackRecipient: { name: t.requester.name, email: t.requester.email, locale: t.requester.locale },
             createdAt: deps.clock.now().toISOString(),

@@ -134,7 +134,10 @@ export interface Invoice {
   currency: string;
   lineCount: number;
   netMinor: number;
-  ticketIds: string[];
+  /**
+   * The tickets it covers (GEM-<n>), in number order: empty on a draft, set when issued. The ids are on the lines
+   * only: a header also holding them reached DynamoDB's 400 KB item limit at ~10k tickets.
+   */
   ticketReferences: string[];
   /** Who gets the invoice email when no billing contact is set: the requester of the first order. */
   fallbackRecipient: BillingContact;
