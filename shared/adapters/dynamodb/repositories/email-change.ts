@@ -3,10 +3,11 @@ import { ConflictError } from '#shared/domain/errors.ts';
 import type { EmailChangeStore, PendingEmailChange } from '#shared/domain/onboarding/email-change.ts';
 import type { Locale } from '#shared/domain/shared/vocabulary.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
-import { ET, Expr, cancellationReasons, isConditionFailure, strip, transact, txDelete, txPut, txUpdate, updateItem } from '../commands.ts';
+import { ET, Expr, cancellationReasons, transact, txDelete, txPut, txUpdate } from '../commands.ts';
 import { IDENTITY_ENTITY } from '../entities/identity.ts';
-import { ONBOARDING_ENTITY, emailChangeItem, emailClaimItem } from '../entities/onboarding.ts';
+import { emailChangeItem, emailClaimItem } from '../entities/onboarding.ts';
 import { keys } from '../keys.ts';
+import { countCodeAttempt } from './code-attempt.ts';
 import { sendTransaction } from './onboarding.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -24,17 +25,7 @@ export function emailChangeRequests(deps: { sealer: Sealer; ids: Ids; clock: Clo
 
 /** P25 email change, confirming side: one attempt (atomic), then one transaction moving the claim (P23's items). */
 export const emailChangeConfirmations: Pick<EmailChangeStore, 'registerAttempt' | 'complete'> = {
-  async registerAttempt(userId, now, max) {
-    const x = new Expr().set({ userId }).setIfMissing({ [ET]: ONBOARDING_ENTITY.emailChange }).add('attempts', 1).exists('userId');
-    x.when(`${x.name('attempts')} < ${x.value(max)}`).when(`${x.name('codeExpiresAt')} > ${x.value(now.toISOString())}`);
-    try {
-      const item = await updateItem(keys.emailChange(userId), x, true);
-      return item ? strip<PendingEmailChange>(item) : undefined;
-    } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
-    }
-  },
+  registerAttempt: (userId, now, max) => countCodeAttempt<PendingEmailChange>(keys.emailChange(userId), now, max),
 
   async complete({ userId, oldEmail, newEmail, codeId, name, locale, emailDomain, freeMail, now }) {
     const profile = new Expr()

@@ -1,27 +1,17 @@
 import { ValidationError } from '#shared/domain/errors.ts';
 import type { PendingSignup, VerifyStore } from '#shared/domain/onboarding/signup.ts';
-import { ET, Expr, cancellationReasons, isConditionFailure, strip, transact, txDelete, txPut, updateItem } from '../commands.ts';
+import { Expr, cancellationReasons, transact, txDelete, txPut } from '../commands.ts';
 import { userItem } from '../entities/identity.ts';
-import { ONBOARDING_ENTITY, emailClaimItem } from '../entities/onboarding.ts';
+import { emailClaimItem } from '../entities/onboarding.ts';
 import { keys } from '../keys.ts';
+import { countCodeAttempt } from './code-attempt.ts';
 
 /**
  * The verification half of the signup store (kept apart so verifySignupCode's bundle carries only these).
  * P21 attempt: one conditional UpdateItem on SIGNUP#<email> returning the item; then P23, one transaction.
  */
 export const dynamoVerifyStore: VerifyStore = {
-  async registerAttempt(email, now, maxAttempts) {
-    // Atomic: the count and the checks are one conditional write, however many guesses run in parallel.
-    const x = new Expr().set({ email }).setIfMissing({ [ET]: ONBOARDING_ENTITY.signup }).add('attempts', 1).exists('email');
-    x.when(`${x.name('attempts')} < ${x.value(maxAttempts)}`).when(`${x.name('codeExpiresAt')} > ${x.value(now.toISOString())}`);
-    try {
-      const item = await updateItem(keys.signup(email), x, true);
-      return item ? strip<PendingSignup>(item) : undefined;
-    } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
-    }
-  },
+  registerAttempt: (email, now, maxAttempts) => countCodeAttempt<PendingSignup>(keys.signup(email), now, maxAttempts),
 
   async completeSignup(profile, codeId) {
     try {
