@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deskStore } from '#shared/adapters/dynamodb/repositories/desk.ts';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import type { Org } from '#shared/domain/identity/model.ts';
 import { type ApiResponse, type TestApi, startTestApi } from '#test/support/api.ts';
@@ -295,6 +296,22 @@ describe('listTickets (SD-3)', () => {
     expect(refsOf(next)).toEqual(['c1']);
     expectError(await get(carol, `/desk/tickets?scope=org&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`), 400, 'invalid_cursor');
     expect(refsOf(await get(dave, '/desk/tickets?scope=org&status=review&to=2001-01-01'))).toEqual([]);
+  });
+
+  it('keeps a page to its limit when the org has no settings item (the place kept for it goes unused), and resumes after the last shown', async () => {
+    const bare = await createTestOrg();
+    const buyer = await createTestUser({ org: { org: bare, role: 'buyer' } });
+    const created = [];
+    for (const ref of ['n1', 'n2', 'n3']) created.push((await create(buyer, request({ internalReference: ref }))).body);
+    const store = deskStore();
+    const range = { from: '2000-01-01', to: '2999-12-31' };
+    const first = await store.listOrgTickets(bare.orgId, range, 2, undefined, true);
+    expect(first.settings).toMatchObject({ visibility: 'own' });
+    expect(first.items.map((t) => t.internalReference)).toEqual(['n3', 'n2']);
+    expect(first.lastKey).toBeDefined();
+    const second = await store.listOrgTickets(bare.orgId, range, 2, first.lastKey, true);
+    expect(second.items.map((t) => t.internalReference)).toEqual(['n1']);
+    expect(created).toHaveLength(3);
   });
 });
 

@@ -313,12 +313,16 @@ export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
       ...startAt(after),
     });
     let settings: DeskSettings | undefined;
-    const items: TicketSummary[] = [];
+    const entries = [];
     for (const it of Items) {
       if (isA(it, DESK_ENTITY.settings)) settings = strip<DeskSettings>(it);
-      else if (isA(it, DESK_ENTITY.entry)) items.push(toSummary(it));
+      else if (isA(it, DESK_ENTITY.entry)) entries.push(it);
     }
-    return { items, lastKey: LastEvaluatedKey, ...(withSettings && !after ? { settings: settings ?? defaultSettings(orgId) } : {}) };
+    // No settings item stored: the place kept for it went to one more entry. Show `limit`; resume after the last shown.
+    const cut = entries.length > limit ? entries[limit - 1] : undefined;
+    const lastKey = cut ? { pk: cut.pk, sk: cut.sk } : LastEvaluatedKey;
+    const items: TicketSummary[] = entries.slice(0, limit).map(toSummary);
+    return { items, lastKey, ...(withSettings && !after ? { settings: settings ?? defaultSettings(orgId) } : {}) };
   },
 
   async listTicketsByStatus(status, limit, after) {
