@@ -81,35 +81,63 @@ async function importOnce(b: Bundle): Promise<number> {
 
 export interface ColdImportResult {
   runs: number;
+  /** Median of every baseline import of the run. */
   baselineMs: number;
+  /** Baseline imports per round (one every BASELINE_EVERY bundles, in the same shuffled queue). */
+  baselinePerRound: number;
+  /** `ratio`: the median over rounds of (this bundle's import / the median baseline import of the same round). */
   handlers: { name: string; medianMs: number; ratio: number }[];
 }
 
+/** A baseline import every this many bundles: each round has its own baseline, measured beside the bundles. */
+const BASELINE_EVERY = 8;
+
 /**
- * `runs` rounds; each round imports every bundle and the baseline once, in a shuffled order, each in a fresh
- * process, two at a time (round-robin, so machine noise spreads over all of them). Medians per bundle, ratio to the baseline.
+ * `runs` rounds; each round imports every bundle once, and the baseline once every BASELINE_EVERY bundles, in a
+ * shuffled order, each in a fresh process, two at a time (2 cores). A bundle's ratio is paired by round: its
+ * import divided by the median baseline import of that round, then the median of those ratios. On a shared
+ * machine whose speed drifts over the minutes of a run, this compares each import with baselines measured in
+ * the same seconds, rather than with one baseline median of the whole run.
  */
 export async function coldImport(bundles: readonly Bundle[], baseline: Bundle, runs: number, onRound?: (i: number) => void): Promise<ColdImportResult> {
-  const samples = new Map<Bundle, number[]>([[baseline, []], ...bundles.map((b) => [b, []] as [Bundle, number[]])]);
+  const samples = new Map<Bundle, number[]>(bundles.map((b) => [b, []] as [Bundle, number[]]));
+  const ratios = new Map<Bundle, number[]>(bundles.map((b) => [b, []] as [Bundle, number[]]));
+  const baselineAll: number[] = [];
+  let baselinePerRound = 0;
   for (let i = 0; i < runs; i++) {
-    const queue = shuffle([baseline, ...bundles]);
-    // Two processes at a time (2 cores): the baseline shares the same conditions, since it is in the same queue.
+    const shuffled = shuffle([...bundles]);
+    const queue: Bundle[] = [];
+    shuffled.forEach((b, n) => {
+      if (n % BASELINE_EVERY === 0) queue.push(baseline);
+      queue.push(b);
+    });
+    queue.push(baseline);
+    const round = new Map<Bundle, number>();
+    const roundBaseline: number[] = [];
     await Promise.all(
       [0, 1].map(async () => {
-        for (let b = queue.shift(); b; b = queue.shift()) samples.get(b)?.push(await importOnce(b));
+        for (let b = queue.shift(); b; b = queue.shift()) {
+          const ms = await importOnce(b);
+          if (b === baseline) roundBaseline.push(ms);
+          else round.set(b, ms);
+        }
       }),
     );
+    baselinePerRound = roundBaseline.length;
+    baselineAll.push(...roundBaseline);
+    const base = median(roundBaseline);
+    for (const [b, ms] of round) {
+      samples.get(b)?.push(ms);
+      ratios.get(b)?.push(ms / base);
+    }
     onRound?.(i + 1);
   }
-  const baselineMs = median(samples.get(baseline) ?? []);
   return {
     runs,
-    baselineMs,
+    baselineMs: median(baselineAll),
+    baselinePerRound,
     handlers: bundles
-      .map((b) => {
-        const m = median(samples.get(b) ?? []);
-        return { name: b.name, medianMs: m, ratio: m / baselineMs };
-      })
+      .map((b) => ({ name: b.name, medianMs: median(samples.get(b) ?? []), ratio: median(ratios.get(b) ?? []) }))
       .sort((a, b) => b.ratio - a.ratio),
   };
 }
