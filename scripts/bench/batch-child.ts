@@ -172,7 +172,10 @@ try {
   let lines = 0;
   let duplicates = 0;
   for (const orgId of orgIds) {
-    const { Items = [] } = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.invoiceReportPartition(orgId) } }));
+    // The list entries only: the report switch's mirror (`SETTINGS`, written with the settings above) shares the partition.
+    const { Items = [] } = await db.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :i)', ExpressionAttributeValues: { ':p': keys.invoiceReportPartition(orgId), ':i': 'INVOICE#' } }),
+    );
     invoices += Items.length;
     if (Items.length !== 1) duplicates += Math.max(0, Items.length - 1);
   }

@@ -34,8 +34,11 @@ const table = () => process.env.TABLE_NAME as string;
 
 const deps = (over: Partial<BatchDeps> = {}): BatchDeps => ({ store, vat: viesRegistry(undefined), clock: systemClock, timeZone: TZ, ...over });
 
+/** The org's invoice list entries (P66/P72); the report switch's mirror (`SETTINGS`) shares the partition. */
 async function orgInvoices(orgId: string) {
-  const out = await documentClient().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.invoiceReportPartition(orgId) } }));
+  const out = await documentClient().send(
+    new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :i)', ExpressionAttributeValues: { ':p': keys.invoiceReportPartition(orgId), ':i': 'INVOICE#' } }),
+  );
   return out.Items ?? [];
 }
 async function linesOf(invoiceId: string) {

@@ -1,13 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { Cursors } from '#shared/domain/account/common.ts';
 import { invoiceIdFor, invoiceNumber, lineOf, runKeyOf } from '#shared/domain/billing/batch.ts';
 import { containsCardNumber, luhnValid } from '#shared/domain/billing/cards.ts';
+import { REPORT_CURSOR_MS, listBillingTransactions, listInvoices } from '#shared/domain/billing/invoices.ts';
 import { isFreeTrial } from '#shared/domain/billing/lifecycle.ts';
-import type { BillableTicket } from '#shared/domain/billing/model.ts';
+import type { BillableTicket, BillingTransaction } from '#shared/domain/billing/model.ts';
+import type { BillingStore, InvoiceListEntry, SwitchedPage } from '#shared/domain/billing/ports.ts';
 import { DEFAULT_PRICE_MINOR, unitPriceOf } from '#shared/domain/billing/model.ts';
 import { EU_VAT_RATES_BP, formatMoney, formatRate, rateFor, totalsOf, vatOf, vatTreatment } from '#shared/domain/billing/money.ts';
 import { localDate, localMidnight, parseTarget, periodOf, scheduledTarget } from '#shared/domain/billing/period.ts';
 import { normalizeVatId, validateVatId } from '#shared/domain/billing/vat.ts';
 import { pendingPayments } from '#shared/domain/identity/me.ts';
+import type { Principal } from '#shared/domain/identity/model.ts';
+import { membership, profile } from '#test/builders/events.ts';
 
 describe('VAT maths in minor units', () => {
   it('rounds VAT half away from zero to the cent, integers only', () => {
@@ -167,5 +172,70 @@ describe('card numbers (BI-3) and VAT IDs (BI-4)', () => {
     expect(isFreeTrial({ tier: 'basic' })).toBe(true);
     expect(isFreeTrial({ tier: 'limited' })).toBe(false);
     expect(isFreeTrial({ tier: 'enterprise' })).toBe(false);
+  });
+});
+
+describe('lists guarded by the billing report switch (BI-1: the switch read with the first page)', () => {
+  const NOW = new Date('2026-03-02T10:00:00.000Z');
+  const clock = { now: () => NOW };
+  const finance = (() => {
+    const p = profile({ userId: 'u1', name: 'Ana', email: 'ana@acme.example' });
+    const m = membership({ userId: 'u1', role: 'finance' });
+    return { ...p, profile: p, groups: [], isStaff: false, memberships: [m], activeOrg: m } as Principal;
+  })();
+  const cursors: Cursors = {
+    encode: async (k, scope) => (k ? JSON.stringify({ k, scope }) : undefined),
+    decode: async (c, scope) => {
+      if (c === undefined) return undefined;
+      const parsed = JSON.parse(c) as { k: Record<string, unknown>; scope: string };
+      if (parsed.scope !== scope) throw new Error('scope');
+      return parsed.k;
+    },
+  };
+  const entry: InvoiceListEntry = { invoiceId: 'inv_1', invoiceNumber: 'INV-0000001', issuedAt: '2026-03-01T02:00:00.000Z', dueDate: '2026-03-31', status: 'issued', currency: 'EUR', totalMinor: 100, period: 'GEM-1', ticketReferences: ['GEM-1'] };
+  const txn = { orgId: 'org_aaaaaaaa01', transactionId: 'txn_1', invoiceId: 'inv_1', invoiceNumber: 'INV-0000001', amountMinor: 100, currency: 'EUR', status: 'succeeded', paymentMethodId: 'pm_1', brand: 'visa', last4: '4242', processorReference: 'ch_1', createdAt: '2026-03-01T03:00:00.000Z', createdBy: 'u1' } satisfies BillingTransaction;
+  const lastKey = { pk: 'x', sk: 'y' };
+  /** A store whose first page carries `report`, as the Query returns it (later pages never do). */
+  const storeWith = (report: SwitchedPage<unknown>['report']) => {
+    const listInvoices = vi.fn<BillingStore['listInvoices']>(async (_o, _s, _l, after) => ({ items: [entry], lastKey, ...(after ? {} : { report }) }));
+    const listTransactions = vi.fn<BillingStore['listTransactions']>(async (_o, _l, after) => ({ items: [txn], lastKey, ...(after ? {} : { report }) }));
+    return { listInvoices, listTransactions };
+  };
+  const both = (store: ReturnType<typeof storeWith>, c: { now: () => Date }, cursor?: { invoices?: string | undefined; payments?: string | undefined }) =>
+    Promise.allSettled([
+      listInvoices({ limit: 10, cursor: cursor?.invoices }, finance, { store, cursors, clock: c }),
+      listBillingTransactions({ limit: 10, cursor: cursor?.payments }, finance, { store, cursors, clock: c }),
+    ]);
+
+  it('refuses a first page with 403 while the switch read with it is off, serves it when on or never set', async () => {
+    for (const [report, ok] of [[{ reportEnabled: false }, false], [{ reportEnabled: true }, true], [undefined, true]] as const) {
+      const store = storeWith(report);
+      const [invoices, payments] = await both(store, clock);
+      for (const r of [invoices, payments]) {
+        if (ok) expect(r).toMatchObject({ status: 'fulfilled', value: { items: [expect.any(Object)], nextCursor: expect.any(String) } });
+        else expect(r).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ name: 'ForbiddenError', code: 'billing_report_disabled' }) });
+      }
+      // One store read per request (the page and the switch together), never a separate settings read.
+      expect(store.listInvoices).toHaveBeenCalledTimes(1);
+      expect(store.listTransactions).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it('serves a cursor page within 15 minutes without the switch (the cursor stands in for it), refuses an older cursor like the desk', async () => {
+    const on = storeWith({ reportEnabled: true });
+    const [invoices, payments] = await both(on, clock);
+    const next = {
+      invoices: (invoices as PromiseFulfilledResult<{ nextCursor?: string }>).value.nextCursor,
+      payments: (payments as PromiseFulfilledResult<{ nextCursor?: string }>).value.nextCursor,
+    };
+    // Switched off since: a first page is refused at once, a cursor page within 15 minutes is still served.
+    const off = storeWith({ reportEnabled: false });
+    const within = { now: () => new Date(NOW.getTime() + REPORT_CURSOR_MS) };
+    for (const r of await both(off, within)) expect(r).toMatchObject({ status: 'rejected', reason: { code: 'billing_report_disabled' } });
+    for (const r of await both(off, within, next)) expect(r).toMatchObject({ status: 'fulfilled', value: { items: [expect.any(Object)] } });
+    expect(off.listInvoices.mock.calls.at(-1)?.[3]).toEqual(lastKey);
+    // Older than 15 minutes: 400 invalid_cursor (start again from the first page), as the desk's member cursors.
+    const later = { now: () => new Date(NOW.getTime() + REPORT_CURSOR_MS + 1) };
+    for (const r of await both(on, later, next)) expect(r).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ name: 'ValidationError', code: 'invalid_cursor', param: 'query.cursor' }) });
   });
 });

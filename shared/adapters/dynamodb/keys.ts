@@ -17,6 +17,11 @@ export const keys = {
 
   org: (orgId: string) => ({ pk: k('ORG', orgId), sk: 'PROFILE' }),
   orgPartition: (orgId: string) => k('ORG', orgId),
+  /**
+   * The org item projected into its own user list on gsi1 (beside `membershipByOrg` and `invitationByOrg`):
+   * `#ORG` sorts before `INVITE#…` and `MEMBER#…`, so the list's first page brings the org (its SSO status).
+   */
+  orgInDirectory: (orgId: string) => ({ gsi1pk: k('ORG', orgId), gsi1sk: '#ORG' }),
 
   /** One item per registered email domain, listing the orgs that own it (usually one). */
   domain: (domain: string) => ({ pk: k('DOMAIN', domain.toLowerCase()), sk: 'DOMAIN' }),
@@ -145,15 +150,31 @@ export const keys = {
   // -------------------------------------------------------------------------------------------------------
   // Billing (SD-5, BI-1..BI-5): P70-P82 in docs/data-model.md. The org's invoice list is P66 above.
 
-  /** The org's billing singletons (settings, unpaid summary), payment methods and transactions. */
+  /**
+   * The org's billing singletons (settings, unpaid summary), payment methods and payments. Sort order:
+   * `PM#…` < `PMT#…` < `SETTINGS` < `SUMMARY`, so the payments and then the settings are one contiguous range
+   * (P75 reads the report switch and a page of payments in one Query, newest first: the settings come first).
+   * A new item kind in this partition must not sort between `PMT#` and `SETTINGS`.
+   */
   billingPartition: (orgId: string) => k('ORG', orgId, 'BILLING'),
   billingSettings: (orgId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: 'SETTINGS' }),
   /** The org's unpaid invoices (one attribute each), read by getMe for pending payments. */
   billingSummary: (orgId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: 'SUMMARY' }),
   paymentMethod: (orgId: string, paymentMethodId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: k('PM', paymentMethodId) }),
   paymentMethodSkPrefix: 'PM#',
-  billingTransaction: (orgId: string, createdAt: string, transactionId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: k('TXN', createdAt, transactionId) }),
-  billingTransactionSkPrefix: 'TXN#',
+  /** A payment (BI-3). `PMT#` ('PM#' < 'PMT#' < 'SETTINGS'): after every payment method, before the settings. */
+  billingTransaction: (orgId: string, createdAt: string, transactionId: string) => ({ pk: k('ORG', orgId, 'BILLING'), sk: k('PMT', createdAt, transactionId) }),
+  billingTransactionSkPrefix: 'PMT#',
+  /** Sort-key bounds of P75: every payment, and the settings item at the top (no payment method, no summary). */
+  billingTransactionsWithSettingsRange: ['PMT#', 'SETTINGS'] as const,
+  /**
+   * The billing report switch (BI-1) mirrored into the org's invoice list partition (P66/P72), written in the
+   * same transaction as the settings item. `SETTINGS` sorts after every `INVOICE#…` entry, so P72 reads the
+   * switch and a page of invoices in one Query; report ranges (`invoiceReportRange`) never reach it.
+   */
+  invoiceListSwitch: (orgId: string) => ({ pk: k('ORG', orgId, 'INVOICES'), sk: 'SETTINGS' }),
+  /** Sort-key bounds of P72: every invoice list entry, and the switch at the top. */
+  invoiceListWithSwitchRange: ['INVOICE#', 'SETTINGS'] as const,
   /** An invoice's partition: its header, then its lines by ticket number. */
   invoice: (invoiceId: string) => ({ pk: k('INVOICE', invoiceId), sk: 'INVOICE' }),
   invoicePartition: (invoiceId: string) => k('INVOICE', invoiceId),

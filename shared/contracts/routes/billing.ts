@@ -96,7 +96,8 @@ export const listInvoices = /* @__PURE__ */ shakable(() => defineRoute({
   path: '/billing/invoices',
   handler: 'billing/list-invoices',
   summary: "The org's invoices, newest first, optionally only paid or unpaid (BI-1)",
-  description: 'Available while the org\'s billing report is enabled (SD-5); otherwise 403 `billing_report_disabled`.',
+  description:
+    'Available while the org\'s billing report is enabled (SD-5); otherwise the first page answers 403 `billing_report_disabled`. A `nextCursor` is valid for 15 minutes (then 400 `invalid_cursor`: start again from the first page).',
   tags: TAGS,
   auth: billing,
   request: { query: z.strictObject({ status: z.optional(z.enum(['paid', 'unpaid'])), limit: PageLimit, cursor: z.optional(Cursor) }) },
@@ -169,6 +170,8 @@ export const listBillingTransactions = /* @__PURE__ */ shakable(() => defineRout
   path: '/billing/transactions',
   handler: 'billing/list-transactions',
   summary: "The org's payments, newest first (BI-1)",
+  description:
+    'Available while the org\'s billing report is enabled (SD-5); otherwise the first page answers 403 `billing_report_disabled`. A `nextCursor` is valid for 15 minutes (then 400 `invalid_cursor`: start again from the first page).',
   tags: TAGS,
   auth: billing,
   request: { query: z.strictObject({ limit: PageLimit, cursor: z.optional(Cursor) }) },

@@ -1,5 +1,6 @@
 import type { Clock, Ids } from '#shared/lib/ids.ts';
-import { type Cursors, memberOf, pageOf, pager, requireIdempotency } from '../account/common.ts';
+import { type Cursors, memberOf, pageOf, requireIdempotency } from '../account/common.ts';
+import { MEMBER_ORG_CURSOR_MS, deskPager } from '../desk/tickets.ts';
 import { billedChange } from '../desk/workflow.ts';
 import type { DeskStore } from '../desk/ports.ts';
 import { StaleWriteError } from '../desk/ports.ts';
@@ -8,7 +9,7 @@ import type { Principal } from '../identity/model.ts';
 import type { IdempotencyContext } from '../shared/idempotency.ts';
 import type { BillingSettings, BillingTransaction, Invoice, InvoiceLine } from './model.ts';
 import { formatRate } from './money.ts';
-import type { BillingStore, InvoiceFiles, InvoiceListEntry, InvoiceRenderer, PaymentGateway } from './ports.ts';
+import type { BillingStore, InvoiceFiles, InvoiceListEntry, InvoiceRenderer, PaymentGateway, SwitchedPage } from './ports.ts';
 
 /**
  * BI-1 invoices (list paid/unpaid newest first, view, PDF, transactions) and BI-3 paying one with a card
@@ -19,8 +20,8 @@ export const PDF_LINK_SECONDS = 300;
 
 const invoiceNotFound = () => new NotFoundError('invoice_not_found', 'No such invoice.', 'path.invoiceId');
 
-/** BI-1: invoices are available when the org's billing report is enabled (SD-5 setting). */
-export function requireBillingReport(settings: BillingSettings | undefined) {
+/** BI-1: invoices are available when the org's billing report is enabled (SD-5 setting); never set = enabled. */
+export function requireBillingReport(settings: Pick<BillingSettings, 'reportEnabled'> | undefined) {
   if (settings && !settings.reportEnabled) {
     throw new ForbiddenError('billing_report_disabled', "Invoices are not available: your organization's billing report is disabled (billing settings).");
   }
@@ -86,20 +87,44 @@ export function invoiceView(inv: Invoice, lines: InvoiceLine[], now: Date) {
   };
 }
 
+/**
+ * A cursor of a list guarded by the billing report switch stands in for the switch (the desk's "settings
+ * beside the list", P15): it expires like the desk's, after 15 minutes; an older one is a 400 invalid_cursor.
+ */
+export const REPORT_CURSOR_MS = MEMBER_ORG_CURSOR_MS;
+
+/**
+ * Pages of a list guarded by the report switch: the first page's Query reads the switch with the entries (it
+ * sorts after all of them), later pages carry that proof in their signed cursor for REPORT_CURSOR_MS. Turning
+ * the report off therefore closes every first page at once; a cursor issued before may finish its list
+ * within 15 minutes (the trade-off the desk makes for its sharing setting). Cursors are bound to the org,
+ * the caller and the filters like every other list.
+ */
+async function reportGuardedPage<T>(
+  deps: { cursors: Cursors; clock: Clock },
+  scope: string[],
+  cursor: string | undefined,
+  read: (after: Record<string, unknown> | undefined) => Promise<SwitchedPage<T>>,
+): Promise<{ items: T[]; nextCursor: string | undefined }> {
+  const pages = deskPager(deps.cursors, scope.join('|'), deps.clock.now());
+  const after = await pages.decode(cursor, REPORT_CURSOR_MS);
+  const page = await read(after);
+  if (after === undefined) requireBillingReport(page.report);
+  return { items: page.items, nextCursor: await pages.encode(page.lastKey) };
+}
+
+/** BI-1 list: P1 and one Query (P72) that reads the report switch's mirror with the first page. */
 export async function listInvoices(
   q: { status?: 'paid' | 'unpaid' | undefined; limit: number; cursor?: string | undefined },
   auth: Principal,
-  deps: { store: Pick<BillingStore, 'getSettings' | 'listInvoices'>; cursors: Cursors; clock: Clock },
+  deps: { store: Pick<BillingStore, 'listInvoices'>; cursors: Cursors; clock: Clock },
 ) {
   const org = memberOf(auth);
-  // Bound to org, caller and filter like every other list (Cursor: only valid for the caller that got it).
-  const pages = pager(deps.cursors, 'billing-invoices', org.orgId, auth.userId, q.status ?? 'all');
-  const after = await pages.decode(q.cursor);
-  // The report switch and the page in parallel: 2 round trips after the principal.
-  const [settings, page] = await Promise.all([deps.store.getSettings(org.orgId), deps.store.listInvoices(org.orgId, q.status, q.limit, after)]);
-  requireBillingReport(settings);
+  const page = await reportGuardedPage(deps, ['billing-invoices', org.orgId, auth.userId, q.status ?? 'all'], q.cursor, (after) =>
+    deps.store.listInvoices(org.orgId, q.status, q.limit, after),
+  );
   const now = deps.clock.now();
-  return pageOf(page.items.map((e) => invoiceSummaryView(e, now)), await pages.encode(page.lastKey));
+  return pageOf(page.items.map((e) => invoiceSummaryView(e, now)), page.nextCursor);
 }
 
 function visible(found: Awaited<ReturnType<BillingStore['invoiceWithLines']>>, orgId: string) {
@@ -159,13 +184,15 @@ export function transactionView(t: BillingTransaction) {
   };
 }
 
-export async function listBillingTransactions(q: { limit: number; cursor?: string | undefined }, auth: Principal, deps: { store: Pick<BillingStore, 'getSettings' | 'listTransactions'>; cursors: Cursors }) {
+/** BI-1 payments: P1 and one Query (P75) that reads the settings item with the first page. */
+export async function listBillingTransactions(
+  q: { limit: number; cursor?: string | undefined },
+  auth: Principal,
+  deps: { store: Pick<BillingStore, 'listTransactions'>; cursors: Cursors; clock: Clock },
+) {
   const org = memberOf(auth);
-  const pages = pager(deps.cursors, 'billing-transactions', org.orgId, auth.userId);
-  const after = await pages.decode(q.cursor);
-  const [settings, page] = await Promise.all([deps.store.getSettings(org.orgId), deps.store.listTransactions(org.orgId, q.limit, after)]);
-  requireBillingReport(settings);
-  return pageOf(page.items.map(transactionView), await pages.encode(page.lastKey));
+  const page = await reportGuardedPage(deps, ['billing-transactions', org.orgId, auth.userId], q.cursor, (after) => deps.store.listTransactions(org.orgId, q.limit, after));
+  return pageOf(page.items.map(transactionView), page.nextCursor);
 }
 
 /** Ticket changes per desk transaction (each ticket writes the ticket, its list entry and an email). */

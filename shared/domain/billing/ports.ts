@@ -62,16 +62,37 @@ export interface BillingBatchStore {
    * more or lines were added meanwhile.
    */
   issue(write: (number: number) => IssueWrite, sellerId: string): Promise<{ issued: boolean; invoice?: Invoice }>;
-  putSettings(settings: BillingSettings): Promise<void>;
+  /**
+   * Records the outcome of a VAT ID re-check on the org's settings: the VAT fields only, and only while the
+   * settings still hold that VAT ID (false otherwise, nothing written). An admin's change made while a run is
+   * going (mode, contacts, report switch, another VAT ID) is never undone by the run's older copy.
+   */
+  recordVatCheck(orgId: string, vatId: string, check: Pick<BillingSettings, 'vatStatus' | 'vatCheckedAt' | 'vatName'>): Promise<boolean>;
 }
 
-export interface BillingStore extends Pick<BillingBatchStore, 'getInvoice' | 'orgBilling' | 'putSettings'> {
+/**
+ * A page of a list that carries the org's billing report switch (BI-1) in the same Query: the switch sorts
+ * after every entry, so a newest-first first page reads it first.
+ */
+export interface SwitchedPage<T> extends Page<T> {
+  /** First pages only: the switch as stored beside the list, undefined when never written (= enabled). */
+  report?: Pick<BillingSettings, 'reportEnabled'> | undefined;
+}
+
+export interface BillingStore extends Pick<BillingBatchStore, 'getInvoice' | 'orgBilling'> {
+  /**
+   * Replaces the org's billing settings and, in the same transaction, the mirror of their report switch beside
+   * the invoice list (the switch that `listInvoices` reads with its first page).
+   */
+  putSettings(settings: BillingSettings): Promise<void>;
   getSettings(orgId: string): Promise<BillingSettings | undefined>;
-  listInvoices(orgId: string, status: 'paid' | 'unpaid' | undefined, limit: number, after: Record<string, unknown> | undefined): Promise<Page<InvoiceListEntry>>;
+  /** P72: a page of the org's invoices, newest first; the first page (no `after`) with the report switch's mirror. */
+  listInvoices(orgId: string, status: 'paid' | 'unpaid' | undefined, limit: number, after: Record<string, unknown> | undefined): Promise<SwitchedPage<InvoiceListEntry>>;
   /** The header and its lines (one Query of the invoice's partition). */
   invoiceWithLines(invoiceId: string): Promise<{ invoice: Invoice; lines: InvoiceLine[] } | undefined>;
   setPdfKey(invoiceId: string, key: string): Promise<void>;
-  listTransactions(orgId: string, limit: number, after: Record<string, unknown> | undefined): Promise<Page<BillingTransaction>>;
+  /** P75: a page of the org's payments, newest first; the first page (no `after`) with the settings' report switch. */
+  listTransactions(orgId: string, limit: number, after: Record<string, unknown> | undefined): Promise<SwitchedPage<BillingTransaction>>;
   listPaymentMethods(orgId: string): Promise<PaymentMethod[]>;
   getPaymentMethod(orgId: string, paymentMethodId: string): Promise<PaymentMethod | undefined>;
   addPaymentMethod(pm: PaymentMethod, idempotency: IdempotencyContext, response: StoredResponse, now: Date): Promise<{ replayed: boolean; response: StoredResponse }>;

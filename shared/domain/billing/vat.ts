@@ -50,12 +50,13 @@ export async function vatStatusOf(vatId: string, vat: VatRegistry): Promise<{ st
 }
 
 /** Re-checks the org's VAT ID with VIES (before invoicing) and stores a changed status. */
-export async function recheckVat(settings: BillingSettings, deps: { vat: VatRegistry; clock: Clock; store: Pick<BillingBatchStore, 'putSettings'> }): Promise<BillingSettings> {
+export async function recheckVat(settings: BillingSettings, deps: { vat: VatRegistry; clock: Clock; store: Pick<BillingBatchStore, 'recordVatCheck'> }): Promise<BillingSettings> {
   if (!settings.vatId) return settings;
   const { status, name } = await vatStatusOf(settings.vatId, deps.vat);
   // VIES down: a previous verification stays valid for this invoice; a new ID stays pending.
   const next: VatStatus = status === 'pending' && settings.vatStatus === 'verified' ? 'verified' : status;
-  const updated: BillingSettings = { ...settings, vatStatus: next, vatCheckedAt: deps.clock.now().toISOString(), ...(name ? { vatName: name } : {}) };
-  if (next !== settings.vatStatus || status !== 'pending') await deps.store.putSettings(updated);
-  return updated;
+  const check = { vatStatus: next, vatCheckedAt: deps.clock.now().toISOString(), ...(name ? { vatName: name } : {}) };
+  // Only the VAT fields, and only while the settings still hold this ID: an admin's change meanwhile stays.
+  if (next !== settings.vatStatus || status !== 'pending') await deps.store.recordVatCheck(settings.orgId, settings.vatId, check);
+  return { ...settings, ...check };
 }

@@ -5,10 +5,10 @@ import type { BillableTicket, Invoice, UnpaidInvoice } from '#shared/domain/bill
 import type { AddLineOutcome, BatchCheckpoint, BillingBatchStore, LineReference, NewLine } from '#shared/domain/billing/ports.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
 import { forEachLimited } from '#shared/lib/concurrency.ts';
-import { ET, type Item, type TransactItem, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
+import { ET, Expr, type Item, type TransactItem, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact, updateItem } from '../commands.ts';
 import { withContentionRetry } from '../contention.ts';
 import { keys } from '../keys.ts';
-import { getInvoice, orgBilling, outboxItem, putSettings } from './billing.ts';
+import { getInvoice, orgBilling, outboxItem } from './billing.ts';
 
 /**
  * The BI-2 invoice batch's items (docs/data-model.md P77-P81) as plain DocumentClient commands; the reads
@@ -142,7 +142,16 @@ export const billingBatchStore = (mail: { sealer: Sealer }): BillingBatchStore =
 
   orgBilling,
   getInvoice,
-  putSettings,
+
+  async recordVatCheck(orgId, vatId, check) {
+    try {
+      await updateItem(keys.billingSettings(orgId), new Expr().set(check).equals('vatId', vatId));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  },
 
   async createDraft(invoice) {
     try {

@@ -6,7 +6,8 @@ import type { AccountStatusStore } from '#shared/domain/billing/lifecycle.ts';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import type { Page } from '#shared/domain/desk/model.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
+import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isA, isConditionFailure, query, send, strip, tableName, transact } from '../commands.ts';
+import { withContentionRetry } from '../contention.ts';
 import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
 import { outboxPut } from './outbox.ts';
@@ -49,6 +50,31 @@ function entryOf(it: Item): InvoiceListEntry {
 
 const unpaidAttr = (invoiceId: string) => `unpaid_${invoiceId}`;
 
+/** Item kinds (`_et`) the list Queries tell apart. */
+const SETTINGS_ET = 'BillingSettings';
+const TRANSACTION_ET = 'BillingTransaction';
+/** The report switch's mirror beside the invoice list (P72). */
+const SWITCH_ET = 'InvoiceListSwitch';
+
+/**
+ * A first page is read with `Limit` + 1, the extra place for the switch item that sorts first. When no switch
+ * is stored that place went to an entry: the page is cut to `limit` and the next one starts after its last entry.
+ */
+function atMost(rows: Item[], limit: number, lastKey: Item | undefined): { rows: Item[]; lastKey: Item | undefined } {
+  if (rows.length <= limit) return { rows, lastKey };
+  const last = rows[limit - 1] as Item;
+  return { rows: rows.slice(0, limit), lastKey: { pk: last.pk, sk: last.sk } };
+}
+
+/** The org's billing settings item and the mirror of its report switch beside the invoice list. */
+function settingsItems(settings: BillingSettings): [Item, Item] {
+  const { orgId, reportEnabled, updatedAt } = settings;
+  return [
+    { ...keys.billingSettings(orgId), [ET]: SETTINGS_ET, ...settings },
+    { ...keys.invoiceListSwitch(orgId), [ET]: SWITCH_ET, orgId, reportEnabled, ...(updatedAt !== undefined ? { updatedAt } : {}) },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Reads and writes shared by the batch and the routes
 
@@ -74,8 +100,14 @@ export async function getSettings(orgId: string): Promise<BillingSettings | unde
   return item ? settingsOf(orgId, item) : undefined;
 }
 
+/**
+ * P70: the settings item and the report switch's mirror beside the invoice list (P72) in one transaction, so
+ * the two lists that read the switch in their own Query (P72 the mirror, P75 the settings item) never disagree.
+ * Every writer of the settings comes here (the settings and VAT ID routes, the batch's VAT re-check, seeds).
+ */
 export async function putSettings(settings: BillingSettings): Promise<void> {
-  await putItem({ ...keys.billingSettings(settings.orgId), [ET]: 'BillingSettings', ...settings });
+  const [item, mirror] = settingsItems(settings);
+  await withContentionRetry(() => transact([{ Put: { TableName: tableName(), Item: item } }, { Put: { TableName: tableName(), Item: mirror } }]));
 }
 
 export async function getInvoice(invoiceId: string): Promise<Invoice | undefined> {
@@ -93,17 +125,27 @@ export const billingStore = (): BillingStore => ({
   getSettings,
 
   async listInvoices(orgId, status, limit, after) {
-    const filter = status === 'paid' ? { FilterExpression: '#s = :paid' } : status === 'unpaid' ? { FilterExpression: '#s <> :paid' } : {};
+    // Newest first up to the switch's mirror, which sorts after every entry: on the first page it comes first
+    // (one extra place), later pages start below it. The status filter lets the mirror through.
+    const [lo, hi] = keys.invoiceListWithSwitchRange;
+    const statusIs = status === 'paid' ? '#s = :paid' : status === 'unpaid' ? '#s <> :paid' : undefined;
     const out = await query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
-      ...filter,
-      ...(status ? { ExpressionAttributeNames: { '#s': 'status' } } : {}),
-      ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':inv': 'INVOICE#', ...(status ? { ':paid': 'paid' } : {}) },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ...(statusIs ? { FilterExpression: `(${statusIs}) OR #et = :switch`, ExpressionAttributeNames: { '#s': 'status', '#et': ET } } : {}),
+      ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':lo': lo, ':hi': hi, ...(statusIs ? { ':paid': 'paid', ':switch': SWITCH_ET } : {}) },
+      ConsistentRead: true,
       ScanIndexForward: false,
-      Limit: limit,
+      Limit: after ? limit : limit + 1,
       ...(after ? { ExclusiveStartKey: after } : {}),
     });
-    return { items: out.Items.map(entryOf), lastKey: out.LastEvaluatedKey };
+    let report: { reportEnabled: boolean } | undefined;
+    const entries: Item[] = [];
+    for (const it of out.Items) {
+      if (isA(it, SWITCH_ET)) report = { reportEnabled: it.reportEnabled !== false };
+      else entries.push(it);
+    }
+    const { rows, lastKey } = atMost(entries, limit, out.LastEvaluatedKey);
+    return { items: rows.map(entryOf), lastKey, ...(after ? {} : { report }) };
   },
 
   async invoiceWithLines(invoiceId) {
@@ -133,14 +175,25 @@ export const billingStore = (): BillingStore => ({
   },
 
   async listTransactions(orgId, limit, after) {
+    // Newest first from the settings item down through the payments (`PMT#` < `SETTINGS`): the first page
+    // starts with the settings (one extra place); payment methods (`PM#`) and the summary are outside the range.
+    const [lo, hi] = keys.billingTransactionsWithSettingsRange;
     const out = await query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':t': keys.billingTransactionSkPrefix },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':lo': lo, ':hi': hi },
+      ConsistentRead: true,
       ScanIndexForward: false,
-      Limit: limit,
+      Limit: after ? limit : limit + 1,
       ...(after ? { ExclusiveStartKey: after } : {}),
     });
-    return { items: out.Items.map((i) => strip<BillingTransaction>(i)), lastKey: out.LastEvaluatedKey };
+    let report: { reportEnabled: boolean } | undefined;
+    const payments: Item[] = [];
+    for (const it of out.Items) {
+      if (isA(it, SETTINGS_ET)) report = { reportEnabled: settingsOf(orgId, it).reportEnabled };
+      else if (isA(it, TRANSACTION_ET)) payments.push(it);
+    }
+    const { rows, lastKey } = atMost(payments, limit, out.LastEvaluatedKey);
+    return { items: rows.map((i) => strip<BillingTransaction>(i)), lastKey, ...(after ? {} : { report }) };
   },
 
   async listPaymentMethods(orgId) {
@@ -223,7 +276,7 @@ export const billingStore = (): BillingStore => ({
             ExpressionAttributeValues: { ':paid': 'paid', ':at': txn.createdAt },
           },
         },
-        { Put: { TableName: tableName(), Item: { ...keys.billingTransaction(txn.orgId, txn.createdAt, txn.transactionId), [ET]: 'BillingTransaction', ...txn } } },
+        { Put: { TableName: tableName(), Item: { ...keys.billingTransaction(txn.orgId, txn.createdAt, txn.transactionId), [ET]: TRANSACTION_ET, ...txn } } },
         { Update: { TableName: tableName(), Key: keys.billingSummary(invoice.orgId), UpdateExpression: 'REMOVE #u', ExpressionAttributeNames: { '#u': unpaidAttr(invoice.invoiceId) } } },
       ],
       now,
