@@ -144,7 +144,7 @@ describe('registration and org matching by verified domain', () => {
     expect(calls).toEqual(['QueryCommand']);
   });
 
-  it('registers with 3 DynamoDB calls: the caller, the domain owners, one write', async () => {
+  it('registers a profile without a domain owners snapshot with 3 DynamoDB calls: the caller, the domain owners, one write', async () => {
     const org = await createTestOrg();
     const user = await createTestUser({ email: uniqueEmail(org.domains[0]) });
     const { calls } = await countDynamoCalls(() => register(user.tokens.accessToken));

@@ -101,7 +101,7 @@ export async function updateProfile(changes: ProfileChanges, auth: Principal, de
     throw new ConflictError('registration_required', 'Company details come with your registration: register first (submitRegistration).', changes.jobTitle !== undefined ? 'body.jobTitle' : 'body.siteAddress');
   }
   try {
-    return profileView(await deps.store.updateProfile(auth.profile, changes, deps.clock.now()));
+    return profileView(await deps.store.updateProfile(auth.profile, changes, deps.clock.now(), auth.memberships));
   } catch (e) {
     if (e instanceof RefusedWriteError && e.reason === 'missing') {
       throw new ConflictError('registration_required', 'Company details come with your registration: register first (submitRegistration).', 'body');

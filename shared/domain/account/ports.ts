@@ -70,18 +70,24 @@ export interface AccountStore {
   orgOverview(orgId: string): Promise<{ org?: Org | undefined; details?: OrgDetails | undefined }>;
   putOrgDetails(details: OrgDetails): Promise<void>;
   /**
-   * Updates the profile (and the name/locale copies on the email claim) in one transaction; refused with
-   * `missing` when registration fields are changed on a profile without registration. Returns the profile.
+   * Updates the profile (and the name/locale copies on the email claim, and a new name's copies on the
+   * account's `memberships`, the principal's) in one transaction; refused with `missing` when registration
+   * fields are changed on a profile without registration. Returns the profile.
    */
-  updateProfile(profile: UserProfile, changes: ProfileChanges, now: Date): Promise<UserProfile>;
+  updateProfile(profile: UserProfile, changes: ProfileChanges, now: Date, memberships: readonly Pick<Membership, 'orgId'>[]): Promise<UserProfile>;
 }
 
 /** AC-2 members and invitations. */
 export interface DirectoryStore {
-  /** One page of the org's user list (gsi1 `ORG#<orgId>`): memberships and pending invitations. */
-  listOrgDirectory(orgId: string, limit: number, after?: Record<string, unknown>): Promise<{ members: Membership[]; invitations: Invitation[]; lastKey?: Record<string, unknown> | undefined }>;
-  /** The members' profiles (name, email) and the org itself, in one BatchGetItem. */
-  profilesAndOrg(userIds: string[], orgId: string): Promise<{ profiles: UserProfile[]; org?: Org | undefined }>;
+  /**
+   * One page of the org's user list (gsi1 `ORG#<orgId>`), one Query: memberships (with their members' name and
+   * email copies) and pending invitations, and on the first page (no `after`) the org itself (SSO status).
+   */
+  listOrgDirectory(
+    orgId: string,
+    limit: number,
+    after?: Record<string, unknown>,
+  ): Promise<{ members: Membership[]; invitations: Invitation[]; org?: Org | undefined; lastKey?: Record<string, unknown> | undefined }>;
   /** Writes (or replaces) the org's invitation for the address, its email and the idempotency record in one transaction. */
   putInvitation(invitation: Invitation, email: EmailRequest<'org_invite'>, idempotency: IdempotencyContext, response: StoredResponse, now: Date): Idempotent;
   /** Refused with `missing`. */
@@ -90,9 +96,9 @@ export interface DirectoryStore {
   invitationsFor(email: string): Promise<Invitation[]>;
   getInvitation(email: string, orgId: string): Promise<Invitation | undefined>;
   /**
-   * Consumes the invitation (conditional on it being the one read and unexpired), adds the membership,
-   * updates the profile (tier, primary org) and sends the confirmation, in one transaction. Refused with
-   * `invitation_gone` or `already_member`.
+   * Consumes the invitation (conditional on it being the one read and unexpired), adds the membership (with
+   * its member copies, current as of the commit), updates the profile (tier, primary org) and sends the
+   * confirmation, in one transaction. Refused with `invitation_gone` or `already_member`.
    */
   acceptInvitation(input: { invitation: Invitation; membership: Membership; tier?: Tier | undefined; primaryOrgId?: string | undefined; email: EmailRequest<'org_joined'>; now: Date }): Promise<void>;
   /**

@@ -1,6 +1,6 @@
 import type { Clock } from '#shared/lib/ids.ts';
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionError } from '../errors.ts';
-import { ACCESS_GROUP, type Membership, type Principal, TIER_OF_KIND, type UserProfile } from '../identity/model.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionError, ValidationError } from '../errors.ts';
+import { ACCESS_GROUP, type Membership, type Principal, TIER_OF_KIND, memberCopiesOf } from '../identity/model.ts';
 import { type EmailDomainClassifier, domainOf } from '../onboarding/email-domains.ts';
 import type { IdempotencyContext } from '../shared/idempotency.ts';
 import type { Locale, OrgRole } from '../shared/vocabulary.ts';
@@ -32,39 +32,50 @@ export function invitationView(i: Invitation) {
   };
 }
 
-export function memberView(m: Membership, profile: Pick<UserProfile, 'name' | 'email'> | undefined, auth: Principal) {
+/** A member as the org's user list shows them: name and email from the membership's copies of the profile's. */
+export function memberView(m: Membership, auth: Principal) {
   return {
     userId: m.userId,
-    ...(profile ? { name: profile.name, email: profile.email } : {}),
+    ...(m.userName !== undefined && m.userEmail !== undefined ? { name: m.userName, email: m.userEmail } : {}),
     role: m.role,
     joinedAt: m.joinedAt,
     you: m.userId === auth.userId,
   };
 }
 
-/** The org's users and pending invitations, one page of the org's user list, with the org's SSO status. */
+/**
+ * The org's users and pending invitations, one page of the org's user list, with the org's SSO status: one
+ * Query (P52), the members' names and emails copied on their memberships. The first page reads the org item
+ * in the same Query (it sorts first); the signed cursor of the next page carries the SSO status it read.
+ */
 export async function listOrgUsers(
   q: { limit: number; cursor?: string | undefined },
   auth: Principal,
-  deps: { store: Pick<DirectoryStore, 'listOrgDirectory' | 'profilesAndOrg'>; cursors: Cursors; clock: Clock },
+  deps: { store: Pick<DirectoryStore, 'listOrgDirectory'>; cursors: Cursors; clock: Clock },
 ) {
   const org = memberOf(auth);
   const pages = pager(deps.cursors, 'account-users', org.orgId, auth.userId);
-  const page = await deps.store.listOrgDirectory(org.orgId, q.limit, await pages.decode(q.cursor));
-  const { profiles, org: orgItem } = await deps.store.profilesAndOrg(
-    page.members.map((m) => m.userId),
-    org.orgId,
-  );
-  const byId = new Map(profiles.map((p) => [p.userId, p]));
+  const after = directoryCursor(await pages.decode(q.cursor));
+  const page = await deps.store.listOrgDirectory(org.orgId, q.limit, after?.k);
+  const ssoEnabled = after ? after.sso : (page.org?.ssoEnabled ?? false);
   const now = deps.clock.now().toISOString();
-  const nextCursor = await pages.encode(page.lastKey);
+  const nextCursor = page.lastKey ? await pages.encode({ k: page.lastKey, sso: ssoEnabled }) : undefined;
   return {
-    sso: ssoView(orgItem?.ssoEnabled ?? false),
-    members: page.members.map((m) => memberView(m, byId.get(m.userId), auth)),
+    sso: ssoView(ssoEnabled),
+    members: page.members.map((m) => memberView(m, auth)),
     // Expired invitations stay in the list until their TTL removes them; they are not pending any more.
     invitations: page.invitations.filter((i) => i.expiresAt > now).map(invitationView),
     ...(nextCursor ? { nextCursor } : {}),
   };
+}
+
+/** A user-list cursor as signed: the last key read and the org's SSO status from the first page. */
+function directoryCursor(raw: Record<string, unknown> | undefined): { k: Record<string, unknown>; sso: boolean } | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw.k !== 'object' || raw.k === null || typeof raw.sso !== 'boolean') {
+    throw new ValidationError('invalid_cursor', 'This cursor is invalid here; start again from the first page.', 'query.cursor');
+  }
+  return { k: raw.k as Record<string, unknown>, sso: raw.sso };
 }
 
 /** Where an invitation email sends the invitee: the portal's sign-up page (sign-in works the same). */
@@ -212,6 +223,7 @@ export async function acceptInvitation(orgId: string, auth: Principal, deps: { s
     role: invitation.role,
     accessGroup: ACCESS_GROUP[invitation.orgKind],
     joinedAt: now.toISOString(),
+    ...memberCopiesOf(auth.profile),
   };
   const tier = auth.tier === 'basic' || auth.tier === 'limited' ? TIER_OF_KIND[invitation.orgKind] : undefined;
   const primaryOrgId = auth.profile.primaryOrgId && auth.memberships.some((m) => m.orgId === auth.profile.primaryOrgId) ? undefined : invitation.orgId;

@@ -54,6 +54,12 @@ export interface UserProfile {
   pendingReview?: PendingReview | undefined;
   /** The org used when a request names none (X-Org-Id). */
   primaryOrgId?: string | undefined;
+  /**
+   * Moves on with every membership added to the account. A write of the member copies (a rename, an email
+   * change: see Membership) is conditional on the value its principal read, so it cannot miss a membership
+   * added meanwhile. Absent until the first membership written with copies.
+   */
+  membershipsVersion?: number | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -67,7 +73,20 @@ export interface Membership {
   /** The access group shown in the account header (AC-1), e.g. "Enterprise customer". */
   accessGroup: string;
   joinedAt: string;
+  /**
+   * Copies of the member's profile name and email, for the org's user list (AC-2), which reads the
+   * memberships alone. Every write of the profile's name or email updates them in the same transaction, and a
+   * membership is created with them; absent only on items written before the copies existed.
+   */
+  userName?: string | undefined;
+  userEmail?: string | undefined;
 }
+
+/** What a membership copies from its member's profile; every membership is written with them. */
+export type MemberCopies = { userName: string; userEmail: string };
+
+/** The copies of a profile's name and email. */
+export const memberCopiesOf = (p: Pick<UserProfile, 'name' | 'email'>): MemberCopies => ({ userName: p.name, userEmail: p.email });
 
 export interface Org {
   orgId: string;

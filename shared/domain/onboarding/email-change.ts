@@ -1,6 +1,6 @@
 import type { EmailRequest } from '#shared/domain/email/ports.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
-import type { Principal } from '#shared/domain/identity/model.ts';
+import type { Membership, Principal } from '#shared/domain/identity/model.ts';
 import type { IdentityProvider } from '#shared/domain/identity/ports.ts';
 import type { Clock } from '#shared/lib/ids.ts';
 import { CODE_TTL_MS, MAX_CODE_ATTEMPTS, burnCodeCheckTime, codeMatches, generateCode, hashCode, newSalt } from './codes.ts';
@@ -25,9 +25,22 @@ export interface EmailChangeStore {
   registerAttempt(userId: string, now: Date, max: number): Promise<PendingEmailChange | undefined>;
   /**
    * Moves the account to the new address in one transaction: new claim (fails if taken), old claim removed,
-   * profile email and domain class updated, change consumed (single use).
+   * profile email and domain class updated, change consumed (single use), and the address's copies on the
+   * account's `memberships` (the principal's, as of its `membershipsVersion`) updated.
    */
-  complete(input: { userId: string; oldEmail: string; newEmail: string; codeId: string; name: string; locale: string; emailDomain: string; freeMail: boolean; now: Date }): Promise<void>;
+  complete(input: {
+    userId: string;
+    oldEmail: string;
+    newEmail: string;
+    codeId: string;
+    name: string;
+    locale: string;
+    emailDomain: string;
+    freeMail: boolean;
+    now: Date;
+    memberships: readonly Pick<Membership, 'orgId'>[];
+    membershipsVersion: number | undefined;
+  }): Promise<void>;
 }
 
 export interface RequestEmailChangeDeps {
@@ -82,7 +95,19 @@ export async function confirmEmailChange(p: Principal, code: string, deps: Confi
   const freeMail = (await deps.classifier.classify(emailDomain)) !== 'business';
   await deps.identity.changeEmail(p.email, change.newEmail);
   try {
-    await deps.store.complete({ userId: p.userId, oldEmail: p.email, newEmail: change.newEmail, codeId: change.codeId, name: p.name, locale: p.locale, emailDomain, freeMail, now });
+    await deps.store.complete({
+      userId: p.userId,
+      oldEmail: p.email,
+      newEmail: change.newEmail,
+      codeId: change.codeId,
+      name: p.name,
+      locale: p.locale,
+      emailDomain,
+      freeMail,
+      now,
+      memberships: p.memberships,
+      membershipsVersion: p.profile.membershipsVersion,
+    });
   } catch (e) {
     // The address was taken meanwhile (or the code was used twice): put Cognito back as it was.
     await deps.identity.changeEmail(change.newEmail, p.email);

@@ -17,6 +17,7 @@ import {
   hashCode,
   newSalt,
 } from './codes.ts';
+import type { DomainOwnersSnapshot, OwnersHint } from './domain-owners.ts';
 import { type EmailDomainClassifier, domainOf } from './email-domains.ts';
 
 /** A signup waiting for its code. The password is sealed; the code exists only as a salted hash. */
@@ -33,6 +34,8 @@ export interface PendingSignup {
   attempts: number;
   createdAt: string;
   expiresAt: string;
+  /** The owners of the address's domain as the sign-up read found them (a hint; see DomainOwnersSnapshot). */
+  domainOwners?: DomainOwnersSnapshot | undefined;
 }
 
 /** A verified account's email, as the signup path sees it (enough to write to its owner in their language). */
@@ -51,14 +54,22 @@ export interface RateLimit {
 
 /** Port over signup state, sending side. Every write that sends an email includes it (outbox) in the same transaction. */
 export interface SendCodeStore {
-  /** One read: the verified account owning the email, and any pending signup. */
-  lookup(email: string): Promise<{ account?: ExistingAccount | undefined; pending?: PendingSignup | undefined }>;
+  /**
+   * One read: the verified account owning the email, any pending signup, and in the same read the owners of
+   * the address's domain and its parent domains (`owners`, taken for every address alike).
+   */
+  lookup(email: string): Promise<{ account?: ExistingAccount | undefined; pending?: PendingSignup | undefined; owners?: DomainOwnersSnapshot | undefined }>;
   /** Counts the sends and writes the pending signup with its code email. Throws RateLimitedError over a limit. */
   beginSignup(pending: PendingSignup, email: EmailRequest, limits: RateLimit[]): Promise<void>;
   /** Counts the sends and emails the owner of an existing account. */
   notifyExisting(email: EmailRequest, limits: RateLimit[]): Promise<void>;
-  /** Replaces the code of a pending signup (the previous one stops working) and emails it. */
-  replaceCode(email: string, code: Pick<PendingSignup, 'codeId' | 'codeHash' | 'codeSalt' | 'codeExpiresAt'>, mail: EmailRequest, limits: RateLimit[]): Promise<void>;
+  /** Replaces the code of a pending signup (the previous one stops working) and its owners snapshot, and emails the code. */
+  replaceCode(
+    email: string,
+    code: Pick<PendingSignup, 'codeId' | 'codeHash' | 'codeSalt' | 'codeExpiresAt' | 'domainOwners'>,
+    mail: EmailRequest,
+    limits: RateLimit[],
+  ): Promise<void>;
   /** Counts the sends only (a resend for an address with nothing pending). */
   countSends(limits: RateLimit[]): Promise<void>;
 }
@@ -70,8 +81,8 @@ export interface VerifyStore {
    * were made and the code has not expired; returns the signup, or undefined when no attempt is allowed.
    */
   registerAttempt(email: string, now: Date, maxAttempts: number): Promise<PendingSignup | undefined>;
-  /** Creates the profile and the email claim and consumes the signup, in one transaction (single use). */
-  completeSignup(profile: UserProfile, codeId: string): Promise<void>;
+  /** Creates the profile (with the owners snapshot, if any) and the email claim and consumes the signup, in one transaction (single use). */
+  completeSignup(profile: UserProfile & OwnersHint, codeId: string): Promise<void>;
 }
 
 /** What sending a code needs (signUp, resendSignupCode). */
@@ -132,7 +143,7 @@ export async function signUp(
   deps: SendCodeDeps,
 ): Promise<typeof VERIFICATION_PENDING> {
   const now = deps.clock.now();
-  const { account } = await deps.store.lookup(input.email);
+  const { account, owners } = await deps.store.lookup(input.email);
   const { code, fields } = await newCode(deps, now);
   const sealedPassword = deps.sealer.seal(input.password);
   const limits = sendLimits(input.email, input.sourceIp, now);
@@ -149,6 +160,7 @@ export async function signUp(
       attempts: 0,
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + SIGNUP_TTL_MS).toISOString(),
+      domainOwners: owners,
     };
     await deps.store.beginSignup(
       pending,
@@ -162,13 +174,13 @@ export async function signUp(
 /** ON-2 resend: a new code replaces the previous one. Same answer and work for any address. */
 export async function resendSignupCode(input: { email: string; sourceIp: string }, deps: SendCodeDeps): Promise<typeof VERIFICATION_PENDING> {
   const now = deps.clock.now();
-  const { pending } = await deps.store.lookup(input.email);
+  const { pending, owners } = await deps.store.lookup(input.email);
   const { code, fields } = await newCode(deps, now);
   const limits = sendLimits(input.email, input.sourceIp, now);
   if (pending && pending.expiresAt > now.toISOString()) {
     await deps.store.replaceCode(
       input.email,
-      fields,
+      { ...fields, domainOwners: owners },
       { template: 'signup_code', locale: pending.locale, to: input.email, data: { name: pending.name, expiresInMinutes: CODE_TTL_MS / 60000 }, secret: { code } },
       limits,
     );
@@ -208,7 +220,7 @@ export async function verifySignupCode(input: { email: string; code: string }, d
     await deps.identity.markEmailVerified(signup.email);
     await deps.identity.enable(signup.email);
   }
-  const profile: UserProfile = {
+  const profile: UserProfile & OwnersHint = {
     userId,
     email: signup.email,
     name: signup.name,
@@ -221,6 +233,9 @@ export async function verifySignupCode(input: { email: string; code: string }, d
     freeMail: kind !== 'business',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
+    // The sign-up's snapshot of the domain owners rides along: registration then needs no read of them.
+    // A free-mail address never registers, so it keeps none.
+    ...(kind === 'business' && signup.domainOwners?.domain === domain ? { domainOwners: signup.domainOwners } : {}),
   };
   await deps.store.completeSignup(profile, signup.codeId);
   return { status: 'verified', tier: profile.tier };

@@ -1,6 +1,7 @@
 import type { EmailRequest } from '#shared/domain/email/ports.ts';
 import type { IdentityProvider } from '#shared/domain/identity/ports.ts';
 import type { DomainOwner, Membership, Org, PendingReview, PrincipalStore, Tier } from '#shared/domain/identity/model.ts';
+import type { DomainOwnersSnapshot } from '#shared/domain/onboarding/domain-owners.ts';
 import type { IdempotencyContext, StoredResponse } from '#shared/domain/shared/idempotency.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
 import type { Decision, RecordedDecision, Review, ReviewExecutionInput, ReviewKind, ReviewOutcome } from './model.ts';
@@ -28,7 +29,20 @@ export interface SubmissionPlan {
    * holds it), and require that the owners of the domain and its parent domains are still as the
    * submission read them (`owners` of each, 0 for none): otherwise 409 `domain_claimed`.
    */
-  domainClaim?: { domain: string; suffixOwners: { domain: string; owners: number }[] } | undefined;
+  domainClaim?:
+    | {
+        domain: string;
+        suffixOwners: { domain: string; owners: number }[];
+        /**
+         * The owners came from the applicant's snapshot, not a read: each suffix is checked for exactly the
+         * snapshot's owner item (absent where it has none) instead of its owner count, and a failed check
+         * throws StaleOwnersError (the use case reads the owners and decides again) instead of 409.
+         */
+        snapshot?: DomainOwnersSnapshot | undefined;
+      }
+    | undefined;
+  /** The owners were read (P2) for this submission: stored on the applicant's profile as their new snapshot. */
+  refreshedOwners?: DomainOwnersSnapshot | undefined;
   emails: EmailRequest[];
 }
 

@@ -1,6 +1,7 @@
 import type { EmailRequest } from '#shared/domain/email/ports.ts';
 import { ConflictError, ForbiddenError, PreconditionError, UnavailableError } from '#shared/domain/errors.ts';
 import type { Membership, PostalAddress, UserProfile } from '#shared/domain/identity/model.ts';
+import { type DomainOwnersSnapshot, type OwnersBasis, type OwnersBySuffix, StaleOwnersError, withDomainOwners } from '#shared/domain/onboarding/domain-owners.ts';
 import { domainSuffixes } from '#shared/domain/onboarding/email-domains.ts';
 import { type IdempotencyContext, idempotentEntityId } from '#shared/domain/shared/idempotency.ts';
 import { reviewDeadlines } from './business-days.ts';
@@ -49,7 +50,8 @@ const REFERENCE_ATTEMPTS = 3;
 
 /**
  * Starts a manual review of any kind: checks that the applicant may ask for it (from the loaded principal,
- * no extra read), writes the review, its unique reference, the applicant's `pendingReview`, the domain
+ * no extra read; for an organization, the domain's owners from the applicant's snapshot, read only when
+ * there is none or it no longer holds), writes the review, its unique reference, the applicant's `pendingReview`, the domain
  * reservation (organization) and the acknowledgement email in ONE transaction (with the idempotency record
  * when given), then starts the workflow, which notifies the review team.
  *
@@ -68,42 +70,52 @@ export async function startReview<K extends ReviewKind>(
   // first answer, not be refused for the state that answer created.
   const isRetry = profile.pendingReview !== undefined && profile.pendingReview.reviewId === reviewId;
   if (!isRetry) checkEligibility(kind, applicant);
-  const domainClaim = kind === 'organization' ? await claimFor(applicant, deps) : undefined;
 
   const now = deps.clock.now();
   const { dueBy, expiresAt } = reviewDeadlines(now);
   const who: Applicant = { userId: profile.userId, email: profile.email, name: profile.name, locale: profile.locale };
 
-  for (let attempt = 1; ; attempt++) {
-    const reference = deps.nextReference();
-    const review: Review = {
-      reviewId,
-      reference,
-      kind,
-      status: 'pending',
-      applicant: who,
-      submittedAt: now.toISOString(),
-      dueBy: dueBy.toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      ...detailsOf(kind, details, applicant),
-    };
-    const receipt: ReviewReceipt = { reviewId, reference, kind, status: 'pending', submittedAt: review.submittedAt, expectedBy: review.dueBy };
-    const plan: SubmissionPlan = {
-      review,
-      pendingReview: { reviewId, reference, kind, expectedBy: review.dueBy },
-      domainClaim,
-      emails: [acknowledgement(review)],
-    };
-    try {
-      const { response } = await deps.store.submit(plan, opts.idempotency, { status: 201, body: receipt });
-      const stored = response.body as ReviewReceipt;
-      await startWorkflow(stored, deps);
-      return stored;
-    } catch (e) {
-      if (e instanceof ReferenceTakenError && attempt < REFERENCE_ATTEMPTS) continue;
-      throw e;
+  const submit = async (domainClaim: SubmissionPlan['domainClaim'], refreshedOwners?: DomainOwnersSnapshot): Promise<ReviewReceipt> => {
+    for (let attempt = 1; ; attempt++) {
+      const reference = deps.nextReference();
+      const review: Review = {
+        reviewId,
+        reference,
+        kind,
+        status: 'pending',
+        applicant: who,
+        submittedAt: now.toISOString(),
+        dueBy: dueBy.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        ...detailsOf(kind, details, applicant),
+      };
+      const receipt: ReviewReceipt = { reviewId, reference, kind, status: 'pending', submittedAt: review.submittedAt, expectedBy: review.dueBy };
+      const plan: SubmissionPlan = {
+        review,
+        pendingReview: { reviewId, reference, kind, expectedBy: review.dueBy },
+        domainClaim,
+        ...(refreshedOwners ? { refreshedOwners } : {}),
+        emails: [acknowledgement(review)],
+      };
+      try {
+        const { response } = await deps.store.submit(plan, opts.idempotency, { status: 201, body: receipt });
+        const stored = response.body as ReviewReceipt;
+        await startWorkflow(stored, deps);
+        return stored;
+      } catch (e) {
+        if (e instanceof ReferenceTakenError && attempt < REFERENCE_ATTEMPTS) continue;
+        throw e;
+      }
     }
-  }
+  };
+
+  if (kind !== 'organization') return submit(undefined);
+  // The domain's owners: the applicant's snapshot when they have one (the transaction checks it still holds),
+  // else, or when it no longer holds, a read (P2) that the transaction stores as their new snapshot.
+  return withDomainOwners(profile, (d) => deps.orgs.domainOwners(d), now, async (found, owners) => {
+    const claim = await claimFor(applicant, found, owners);
+    return owners.source === 'snapshot' ? submit({ ...claim, snapshot: owners.snapshot }) : submit(claim, owners.snapshot);
+  });
 }
 
 /** The execution input of a review, derived from its receipt (identical on every retry: starting is idempotent). */
@@ -127,14 +139,15 @@ async function startWorkflow(receipt: ReviewReceipt, deps: SubmissionDeps) {
 /**
  * ON-4: an org the applicant could join through registration matching owns the domain (or a parent
  * domain): 409 `domain_claimed`, they join it instead. Otherwise the submission reserves the domain, on the
- * condition that its owners (and its parents') are still those read here.
+ * condition that its owners (and its parents') are still those found here. A refusal decided from the
+ * snapshot is confirmed by a read first (StaleOwnersError): only a write proves a snapshot current.
  */
-async function claimFor({ profile }: ApplicantContext, deps: SubmissionDeps): Promise<SubmissionPlan['domainClaim']> {
+async function claimFor({ profile }: ApplicantContext, found: OwnersBySuffix, owners: OwnersBasis): Promise<NonNullable<SubmissionPlan['domainClaim']>> {
   const domain = (profile.emailDomain as string).toLowerCase();
   const suffixes = domainSuffixes(domain);
-  const found = await deps.orgs.domainOwners(suffixes);
   const relationship = profile.registration?.relationship ?? 'customer_employee';
   if ((await joinableOwners(domain, relationship, found)).length > 0) {
+    if (owners.source === 'snapshot') throw new StaleOwnersError('refusal decided from the snapshot');
     throw new ConflictError('domain_claimed', `An organization you can join already owns ${domain}: registration attaches you to it.`);
   }
   return { domain, suffixOwners: suffixes.map((d) => ({ domain: d, owners: found.find((f) => f.domain === d)?.owners.length ?? 0 })) };

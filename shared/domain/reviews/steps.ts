@@ -110,6 +110,9 @@ function siteAdmin(review: Review, org: Org, now: string): Membership {
     role: 'site_admin',
     accessGroup: ACCESS_GROUP[org.kind],
     joinedAt: now,
+    // The applicant as submitted; the store writes the profile's current name and email if they changed since.
+    userName: review.applicant.name,
+    userEmail: review.applicant.email,
   };
 }
 

@@ -24,6 +24,8 @@ export function signupItem(s: PendingSignup, ttl: number): Item {
     attempts: s.attempts,
     createdAt: s.createdAt,
     expiresAt: s.expiresAt,
+    // The owners of the address's domain as sign-up read them (P2 keys in P20's read): copied to the profile.
+    domainOwners: s.domainOwners,
     ttl,
   };
 }

@@ -6,10 +6,11 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccountContact, AccountDocument, AddressEntry, Asset, CheckoutProfile, ContractRequest, DeviceGroup, Invitation, OrgDetails, SoftwareSubscription } from '#shared/domain/account/model.ts';
 import { type AccountStore, type BookStore, type DeviceStore, type DirectoryStore, RefusedWriteError, type SupportStore } from '#shared/domain/account/ports.ts';
 import type { Membership, Org, UserProfile } from '#shared/domain/identity/model.ts';
-import { ET, type Item, batchGet, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
+import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
 import { ACCOUNT_ENTITY as ENTITY, accountContactsItem, assetItem, orgDetailsItem, softwareSubscriptionsItem } from '../entities/account.ts';
 import { IDENTITY_ENTITY } from '../entities/identity.ts';
 import { keys } from '../keys.ts';
+import { MEMBERSHIPS_VERSION, knownMemberships, transactWithMemberCopies, withOldOnFailure } from './directory.ts';
 
 /**
  * The account page's reads and single-item writes (P50-P66) as plain DocumentClient commands, the items built
@@ -53,9 +54,10 @@ export const putOrgDetails: AccountStore['putOrgDetails'] = async (details) => {
 
 /**
  * P51: the profile, and the name and locale the email claim keeps for the signup path's emails, in one
- * transaction. Registration fields are changed inside the registration map (which must exist).
+ * transaction; a new name also goes to the copies on the caller's memberships (P52), in the same transaction
+ * (transactWithMemberCopies). Registration fields are changed inside the registration map (which must exist).
  */
-export const updateProfile: AccountStore['updateProfile'] = async (profile, changes, now) => {
+export const updateProfile: AccountStore['updateProfile'] = async (profile, changes, now, memberships) => {
   const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':now': now.toISOString() };
   const sets = ['#updatedAt = :now'];
@@ -77,33 +79,47 @@ export const updateProfile: AccountStore['updateProfile'] = async (profile, chan
   if (changes.siteAddress !== undefined) set('siteAddress', changes.siteAddress, '#registration.#siteAddress');
   const update = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
   const claimChanges = changes.name !== undefined || changes.locale !== undefined;
-  try {
-    await transact([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.user(profile.userId),
-          UpdateExpression: update,
-          ConditionExpression: registration ? 'attribute_exists(pk) AND attribute_exists(#registration)' : 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+  const claim: TransactItem[] = claimChanges
+    ? [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.emailClaim(profile.email),
+            UpdateExpression: 'SET #name = :name, #locale = :locale',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#name': 'name', '#locale': 'locale' },
+            ExpressionAttributeValues: { ':name': changes.name ?? profile.name, ':locale': changes.locale ?? profile.locale },
+          },
         },
-      },
-      ...(claimChanges
-        ? [
-            {
-              Update: {
-                TableName: tableName(),
-                Key: keys.emailClaim(profile.email),
-                UpdateExpression: 'SET #name = :name, #locale = :locale',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#name': 'name', '#locale': 'locale' },
-                ExpressionAttributeValues: { ':name': changes.name ?? profile.name, ':locale': changes.locale ?? profile.locale },
-              },
-            },
-          ]
-        : []),
-    ]);
+      ]
+    : [];
+  /** The profile's update; renaming, also conditional on the memberships being those known (`version`). */
+  const profileUpdate = (renaming: boolean, version?: number): TransactItem => {
+    const n = { ...names };
+    const v = { ...values };
+    let condition = registration ? 'attribute_exists(pk) AND attribute_exists(#registration)' : 'attribute_exists(pk)';
+    if (renaming) {
+      n['#membershipsVersion'] = MEMBERSHIPS_VERSION;
+      if (version === undefined) condition += ' AND attribute_not_exists(#membershipsVersion)';
+      else {
+        v[':membershipsVersion'] = version;
+        condition += ' AND #membershipsVersion = :membershipsVersion';
+      }
+    }
+    const entry: TransactItem = {
+      Update: { TableName: tableName(), Key: keys.user(profile.userId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeNames: n, ExpressionAttributeValues: v },
+    };
+    return renaming ? withOldOnFailure(entry) : entry;
+  };
+  try {
+    if (changes.name === undefined) await transact([profileUpdate(false), ...claim]);
+    else {
+      // The name is copied onto every membership (the org's user list, P52): the copies change with it.
+      await transactWithMemberCopies(profile.userId, knownMemberships(profile, memberships), { userName: changes.name }, (version) => ({
+        items: [profileUpdate(true, version), ...claim],
+        profileIndex: 0,
+      }));
+    }
   } catch (e) {
     const codes = cancellationCodes(e);
     if (codes && failed(codes[0])) throw new RefusedWriteError('missing');
@@ -129,28 +145,37 @@ export const updateProfile: AccountStore['updateProfile'] = async (profile, chan
 // ---------------------------------------------------------------------------------------------------------
 // P52-P55 the org's users and invitations (AC-2)
 
-/** P52: one page of gsi1 `ORG#<orgId>`: the org's memberships and the invitations beside them. */
+/**
+ * P52: one page of gsi1 `ORG#<orgId>`: the org's invitations and memberships (each with its member's name and
+ * email), and on the first page the org item itself, which sorts before them (`#ORG`): the user list and the
+ * org's SSO status in one Query. The first page reads one item more than `limit`, the org, so every page
+ * holds the entries it would without it.
+ */
 export const listOrgDirectory: DirectoryStore['listOrgDirectory'] = async (orgId, limit, lastKey) => {
+  const first = lastKey === undefined;
   const { Items, LastEvaluatedKey } = await query({
     IndexName: 'gsi1',
     KeyConditionExpression: '#pk = :pk',
     ExpressionAttributeNames: { '#pk': 'gsi1pk' },
     ExpressionAttributeValues: { ':pk': keys.orgDirectoryPartition(orgId) },
-    Limit: limit,
+    Limit: first ? limit + 1 : limit,
     ...after(lastKey),
   });
+  const org = Items.find((i) => i[ET] === IDENTITY_ENTITY.org);
+  let entries = org ? Items.filter((i) => i !== org) : Items;
+  let last = LastEvaluatedKey;
+  if (first && !org && entries.length > limit) {
+    // An org item written before orgs were projected here: the page ends where `limit` says.
+    entries = entries.slice(0, limit);
+    const end = entries[limit - 1] as Item;
+    last = { pk: end.pk, sk: end.sk, gsi1pk: end.gsi1pk, gsi1sk: end.gsi1sk };
+  }
   return {
-    members: Items.filter((i) => i[ET] === IDENTITY_ENTITY.membership).map((i) => strip<Membership>(i)),
-    invitations: Items.filter((i) => i[ET] === ENTITY.invitation).map((i) => strip<Invitation>(i)),
-    lastKey: LastEvaluatedKey,
+    members: entries.filter((i) => i[ET] === IDENTITY_ENTITY.membership).map((i) => strip<Membership>(i)),
+    invitations: entries.filter((i) => i[ET] === ENTITY.invitation).map((i) => strip<Invitation>(i)),
+    ...(org ? { org: strip<Org>(org) } : {}),
+    lastKey: last,
   };
-};
-
-/** P53: members' profiles (for their names and emails) and the org (SSO status), in one BatchGetItem. */
-export const profilesAndOrg: DirectoryStore['profilesAndOrg'] = async (userIds, orgId) => {
-  const items = await batchGet([keys.org(orgId), ...[...new Set(userIds)].map((u) => keys.user(u))]);
-  const org = items.find((i) => i[ET] === IDENTITY_ENTITY.org);
-  return { profiles: items.filter((i) => i[ET] === IDENTITY_ENTITY.user).map((i) => strip<UserProfile>(i)), org: org ? strip<Org>(org) : undefined };
 };
 
 export const deleteInvitation: DirectoryStore['deleteInvitation'] = async (orgId, email) => {

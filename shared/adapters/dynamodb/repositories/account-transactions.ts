@@ -6,6 +6,7 @@ import { accountDocumentItem, addressItem, checkoutProfileItem, contractRequestI
 import { membershipItem } from '../entities/identity.ts';
 import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
+import { joiningProfile, requireCopies, withCurrentCopies, withOldOnFailure } from './directory.ts';
 import { outboxPut } from './outbox.ts';
 
 /**
@@ -33,19 +34,24 @@ export function putInvitation(mail: MailDeps): DirectoryStore['putInvitation'] {
 
 /**
  * P55 accept: the invitation consumed (only the one read, only before it expires), the membership created
- * (not if one exists), the profile's tier and primary org set, and the confirmation email: one transaction.
+ * (not if one exists) with its member copies, the profile's tier and primary org set (only while its name and
+ * email are the copies'; see joiningProfile), and the confirmation email: one transaction. Renamed meanwhile:
+ * once more with the new copies (withCurrentCopies).
  */
 export function acceptInvitation(mail: MailDeps): DirectoryStore['acceptInvitation'] {
   return async ({ invitation, membership, tier, primaryOrgId, email, now }) => {
     const unchanged = new Expr().equals('createdAt', invitation.createdAt);
     unchanged.when(`${unchanged.name('expiresAt')} > ${unchanged.value(now.toISOString())}`);
     try {
-      await transact([
-        txDelete(keys.invitation(invitation.email, invitation.orgId), unchanged),
-        txPut(membershipItem(membership), absent('orgId')),
-        txUpdate(keys.user(membership.userId), present('userId').set({ tier, primaryOrgId, updatedAt: now.toISOString() })),
-        outboxPut(email, { sealer: mail.sealer, ids: systemIds, clock: systemClock }),
-      ]);
+      await withCurrentCopies(requireCopies(membership), 2, (current) => {
+        const member = { ...membership, ...current };
+        return transact([
+          txDelete(keys.invitation(invitation.email, invitation.orgId), unchanged),
+          txPut(membershipItem(member), absent('orgId')),
+          withOldOnFailure(txUpdate(keys.user(membership.userId), joiningProfile(present('userId').set({ tier, primaryOrgId, updatedAt: now.toISOString() }), member))),
+          outboxPut(email, { sealer: mail.sealer, ids: systemIds, clock: systemClock }),
+        ]);
+      });
     } catch (e) {
       const reasons = cancellationReasons(e);
       if (!reasons) throw e;

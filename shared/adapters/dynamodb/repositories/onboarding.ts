@@ -1,8 +1,12 @@
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import { RateLimitedError } from '#shared/domain/errors.ts';
+import type { DomainOwner } from '#shared/domain/identity/model.ts';
+import { OWNERS_HINT_FIELD, snapshotSuffixes, takeSnapshot } from '#shared/domain/onboarding/domain-owners.ts';
+import { domainOf } from '#shared/domain/onboarding/email-domains.ts';
 import type { PendingSignup, RateLimit, SendCodeStore } from '#shared/domain/onboarding/signup.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
 import { ET, Expr, type TransactItem, batchGet, cancellationReasons, isA, strip, transact, txPut, txUpdate } from '../commands.ts';
+import { IDENTITY_ENTITY } from '../entities/identity.ts';
 import { type EmailClaim, ONBOARDING_ENTITY, signupItem } from '../entities/onboarding.ts';
 import { keys } from '../keys.ts';
 import { outboxPut } from './outbox.ts';
@@ -36,7 +40,9 @@ export async function countSends(limits: RateLimit[]): Promise<void> {
 }
 
 /**
- * P20 signup + email claim: one BatchGetItem of EMAIL#<email> and SIGNUP#<email>.
+ * P20 signup + email claim: one BatchGetItem of EMAIL#<email> and SIGNUP#<email>, and in the same batch P2's
+ * keys (DOMAIN#<suffix>/DOMAIN for every suffix of the address's domain), whatever the address: the owners
+ * snapshot kept on the pending signup (DomainOwnersSnapshot). Known and unknown addresses read the same keys.
  * P22 rate windows: conditional counter updates RATE#<window> inside the send transaction.
  * (P21, the attempt on a code, is in signup-verify.ts.)
  */
@@ -44,12 +50,16 @@ export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock
   const mail = (req: EmailRequest) => outboxPut(req, deps);
   return {
     async lookup(email) {
-      const items = await batchGet([keys.emailClaim(email), keys.signup(email)]);
+      const domain = domainOf(email);
+      const suffixes = snapshotSuffixes(domain);
+      const items = await batchGet([keys.emailClaim(email), keys.signup(email), ...suffixes.map((d) => keys.domain(d))]);
       const claim = items.find((i) => isA(i, ONBOARDING_ENTITY.emailClaim)) as EmailClaim | undefined;
       const pending = items.find((i) => isA(i, ONBOARDING_ENTITY.signup));
+      const found = items.filter((i) => isA(i, IDENTITY_ENTITY.domain)).map((i) => ({ domain: i.domain as string, owners: i.owners as DomainOwner[] }));
       return {
         account: claim ? { userId: claim.userId, name: claim.name, locale: claim.locale } : undefined,
         pending: pending ? strip<PendingSignup>(pending) : undefined,
+        owners: suffixes.length > 0 ? takeSnapshot(domain, found, deps.clock.now()) : undefined,
       };
     },
 
@@ -62,11 +72,12 @@ export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock
     },
 
     async replaceCode(email, code, message, limits) {
-      const { codeId, codeHash, codeSalt, codeExpiresAt } = code;
+      const { codeId, codeHash, codeSalt, codeExpiresAt, domainOwners } = code;
       const update = new Expr()
-        .set({ email, codeId, codeHash, codeSalt, codeExpiresAt, attempts: 0 })
+        .set({ email, codeId, codeHash, codeSalt, codeExpiresAt, attempts: 0, domainOwners })
         .setIfMissing({ [ET]: ONBOARDING_ENTITY.signup })
         .exists('email');
+      if (!domainOwners) update.remove(OWNERS_HINT_FIELD);
       await sendTransaction(limits, [txUpdate(keys.signup(email), update), mail(message)]);
     },
 

@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import { ConflictError, IdempotencyConflictError } from '#shared/domain/errors.ts';
+import { OWNERS_HINT_FIELD, StaleOwnersError } from '#shared/domain/onboarding/domain-owners.ts';
+import { domainSuffixes } from '#shared/domain/onboarding/email-domains.ts';
 import type { Org } from '#shared/domain/identity/model.ts';
 import type { Review } from '#shared/domain/reviews/model.ts';
 import { type OrgDirectory, ReferenceTakenError, type ReviewStore, type SubmissionPlan } from '#shared/domain/reviews/ports.ts';
@@ -26,8 +28,9 @@ import { domainReviewClaimItem, pendingReviewItem, reviewReferenceItem } from '.
 import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
 import { GSIS } from '../table-def.ts';
-import { directory } from './directory.ts';
+import { directory, joiningProfile, requireCopies, withCurrentCopies, withOldOnFailure } from './directory.ts';
 import { outboxPut } from './outbox.ts';
+import { snapshotChecks, snapshotRefused } from './registration.ts';
 import { listPendingReviews, recordReviewDecision, toReview } from './review-queue.ts';
 
 const failed = (r: CancellationReason | undefined) => r?.Code === 'ConditionalCheckFailed';
@@ -43,7 +46,8 @@ const mailWith = (deps: MailDeps) => (req: EmailRequest) => outboxPut(req, deps)
  * P30 a review: GetItem / conditional UpdateItem on REVIEW#<id>.
  * (P31/P32, the staff queue, and the decision write are in review-queue.ts.)
  * P33 a domain's review reservation: DOMAIN#<domain> / REVIEW_CLAIM, plus ConditionChecks that the owners of
- *     the domain and its parents (DOMAIN#<suffix> / DOMAIN) are as read, in the submission transaction.
+ *     the domain and its parents (DOMAIN#<suffix> / DOMAIN) are as the applicant's snapshot records them
+ *     (exactly) or as P2 read them (their number), in the submission transaction.
  * P34 a reference's uniqueness: REVIEWREF#<n>.
  */
 
@@ -53,7 +57,10 @@ export function submitReview(deps: MailDeps): ReviewStore['submit'] {
 
   async function submitOnce(plan: SubmissionPlan, ctx: Parameters<ReviewStore['submit']>[1], response: Parameters<ReviewStore['submit']>[2]) {
     const r = plan.review;
-    const user = new Expr().set({ pendingReview: plan.pendingReview, updatedAt: r.submittedAt }).exists('userId').exists('pendingReview', false);
+    const user = new Expr()
+      .set({ pendingReview: plan.pendingReview, updatedAt: r.submittedAt, [OWNERS_HINT_FIELD]: plan.refreshedOwners })
+      .exists('userId')
+      .exists('pendingReview', false);
     const writes: TransactItem[] = [
       txPut(pendingReviewItem(r), new Expr().exists('reviewId', false)),
       txPut(reviewReferenceItem({ reference: r.reference, reviewId: r.reviewId, createdAt: r.submittedAt }), new Expr().exists('reference', false)),
@@ -63,16 +70,22 @@ export function submitReview(deps: MailDeps): ReviewStore['submit'] {
     if (claim) {
       writes.push(
         txPut(domainReviewClaimItem({ domain: claim.domain, reviewId: r.reviewId, userId: r.applicant.userId, createdAt: r.submittedAt }), new Expr().exists('domain', false)),
-        // The owners of the domain and its parents are still those the submission checked.
-        ...claim.suffixOwners.map(({ domain, owners }) => {
-          const x = new Expr();
-          return txCheck(keys.domain(domain), owners === 0 ? x.exists('domain', false) : x.when(`size(${x.name('owners')}) = ${x.value(owners)}`));
-        }),
+        // The owners of the domain and its parents are still those the submission checked: exactly the
+        // applicant's snapshot when it decided, else as many as the read found.
+        ...(claim.snapshot
+          ? snapshotChecks(claim.snapshot)
+          : claim.suffixOwners.map(({ domain, owners }) => {
+              const x = new Expr();
+              return txCheck(keys.domain(domain), owners === 0 ? x.exists('domain', false) : x.when(`size(${x.name('owners')}) = ${x.value(owners)}`));
+            })),
       );
     }
+    const checkCount = claim ? (claim.snapshot ? domainSuffixes(claim.snapshot.domain).length : claim.suffixOwners.length) : 0;
     writes.push(...plan.emails.map(mail));
     const mapCancellation = (reasons: CancellationReason[]) => {
-      if (claim && reasons.slice(4, 4 + claim.suffixOwners.length).some(failed)) {
+      // A stale snapshot: the use case reads the owners and decides again (whatever else failed).
+      if (claim?.snapshot && snapshotRefused(reasons, 4, checkCount)) throw new StaleOwnersError('the domain owners changed since the snapshot');
+      if (claim && reasons.slice(4, 4 + checkCount).some(failed)) {
         throw new ConflictError('domain_claimed', `The organizations owning ${claim.domain} changed while you submitted; sign in again to be matched to them.`);
       }
       if (failed(reasons[2])) throw new ConflictError('review_pending', 'You already have a request in review; you will get an answer by email.');
@@ -143,10 +156,14 @@ export function markReviewOnce(deps: MailDeps, field: 'notifiedAt' | 'remindedAt
   };
 }
 
-/** The completion transaction; see CompletionPlan. */
+/**
+ * The completion transaction; see CompletionPlan. A membership it creates carries its member's name and email
+ * (the review's applicant snapshot, possibly days old): the profile update holds only while they are the
+ * profile's (joiningProfile), and a refusal for that alone runs it again with the profile's (withCurrentCopies).
+ */
 export function completeReview(deps: MailDeps): ReviewStore['complete'] {
   const mail = mailWith(deps);
-  return async (plan) => {
+  const write = async (plan: Parameters<ReviewStore['complete']>[0]) => {
     const review = new Expr()
       .set({ status: plan.status, outcome: plan.outcome })
       .remove('taskToken', ...SPARSE_QUEUE_KEYS)
@@ -160,16 +177,22 @@ export function completeReview(deps: MailDeps): ReviewStore['complete'] {
       })
       .remove('pendingReview')
       .exists('userId');
-    const writes: TransactItem[] = [txUpdate(keys.review(plan.reviewId), review), txUpdate(keys.user(plan.applicant.userId), user)];
-    if (plan.membership) writes.push(txPut(membershipItem(plan.membership)));
+    const writes: TransactItem[] = [txUpdate(keys.review(plan.reviewId), review)];
+    if (plan.membership) writes.push(withOldOnFailure(txUpdate(keys.user(plan.applicant.userId), joiningProfile(user, plan.membership))), txPut(membershipItem(plan.membership)));
+    else writes.push(txUpdate(keys.user(plan.applicant.userId), user));
     if (plan.releaseDomain) {
       const x = new Expr();
       x.when(`attribute_not_exists(${x.name('reviewId')}) OR ${x.name('reviewId')} = ${x.value(plan.reviewId)}`);
       writes.push(txDelete(keys.domainReviewClaim(plan.releaseDomain), x));
     }
     writes.push(mail(plan.email));
+    await transact(writes);
+  };
+  return async (plan) => {
     try {
-      await transact(writes);
+      const membership = plan.membership;
+      if (membership) await withCurrentCopies(requireCopies(membership), 1, (copies) => write({ ...plan, membership: { ...membership, ...copies } }));
+      else await write(plan);
       return 'completed';
     } catch (e) {
       const reasons = cancellationReasons(e);

@@ -9,6 +9,8 @@ import { countCodeAttempt } from './code-attempt.ts';
 /**
  * The verification half of the signup store (kept apart so verifySignupCode's bundle carries only these).
  * P21 attempt: one conditional UpdateItem on SIGNUP#<email> returning the item; then P23, one transaction.
+ * The profile P23 creates carries the signup's domain owners snapshot (`domainOwners`), so registration's
+ * principal load (P1) brings it without a read of the owners.
  */
 export const dynamoVerifyStore: VerifyStore = {
   registerAttempt: (email, now, maxAttempts) => countCodeAttempt<PendingSignup>(keys.signup(email), now, maxAttempts),
