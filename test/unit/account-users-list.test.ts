@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Cursors } from '#shared/domain/account/common.ts';
 import type { DirectoryStore } from '#shared/domain/account/ports.ts';
 import { listOrgUsers, memberView } from '#shared/domain/account/users.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import type { Org, Principal } from '#shared/domain/identity/model.ts';
 import { membership, profile } from '#test/builders/events.ts';
+import { clearCursors } from '#test/support/cursors.ts';
 
 /** listOrgUsers from one read of the user list: names from the membership copies, SSO from the org or the cursor. */
 
@@ -14,16 +14,7 @@ const me = membership({ userId: 'u1', role: 'site_admin', userName: 'Ana', userE
 const auth = { ...p, profile: p, groups: [], isStaff: false, memberships: [me], activeOrg: me } as Principal;
 const org: Org = { orgId: 'org_aaaaaaaa01', name: 'Acme', kind: 'customer', country: 'FR', domains: ['acme.example'], defaultRole: 'buyer', ssoEnabled: true, createdAt: '2026-01-01T00:00:00.000Z' };
 
-/** A codec that keeps what it signs in the clear (the real one signs and checks the scope). */
-const cursors: Cursors = {
-  encode: async (k, s) => (k ? JSON.stringify({ k, s }) : undefined),
-  decode: async (c, s) => {
-    if (c === undefined) return undefined;
-    const parsed = JSON.parse(c) as { k: Record<string, unknown>; s: string };
-    if (parsed.s !== s) throw new Error('scope');
-    return parsed.k;
-  },
-};
+const cursors = clearCursors;
 
 describe('listOrgUsers', () => {
   it("shows members' names and emails from their memberships, the SSO status from the org item, and passes the status on in the cursor", async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Cursors } from '#shared/domain/account/common.ts';
 import { invoiceIdFor, invoiceNumber, lineOf, runKeyOf } from '#shared/domain/billing/batch.ts';
 import { containsCardNumber, luhnValid } from '#shared/domain/billing/cards.ts';
 import { REPORT_CURSOR_MS, listBillingTransactions, listInvoices } from '#shared/domain/billing/invoices.ts';
@@ -13,6 +12,7 @@ import { normalizeVatId, validateVatId } from '#shared/domain/billing/vat.ts';
 import { pendingPayments } from '#shared/domain/identity/me.ts';
 import type { Principal } from '#shared/domain/identity/model.ts';
 import { membership, profile } from '#test/builders/events.ts';
+import { clearCursors } from '#test/support/cursors.ts';
 
 describe('VAT maths in minor units', () => {
   it('rounds VAT half away from zero to the cent, integers only', () => {
@@ -183,15 +183,7 @@ describe('lists guarded by the billing report switch (BI-1: the switch read with
     const m = membership({ userId: 'u1', role: 'finance' });
     return { ...p, profile: p, groups: [], isStaff: false, memberships: [m], activeOrg: m } as Principal;
   })();
-  const cursors: Cursors = {
-    encode: async (k, scope) => (k ? JSON.stringify({ k, scope }) : undefined),
-    decode: async (c, scope) => {
-      if (c === undefined) return undefined;
-      const parsed = JSON.parse(c) as { k: Record<string, unknown>; scope: string };
-      if (parsed.scope !== scope) throw new Error('scope');
-      return parsed.k;
-    },
-  };
+  const cursors = clearCursors;
   const entry: InvoiceListEntry = { invoiceId: 'inv_1', invoiceNumber: 'INV-0000001', issuedAt: '2026-03-01T02:00:00.000Z', dueDate: '2026-03-31', status: 'issued', currency: 'EUR', totalMinor: 100, period: 'GEM-1', ticketReferences: ['GEM-1'] };
   const txn = { orgId: 'org_aaaaaaaa01', transactionId: 'txn_1', invoiceId: 'inv_1', invoiceNumber: 'INV-0000001', amountMinor: 100, currency: 'EUR', status: 'succeeded', paymentMethodId: 'pm_1', brand: 'visa', last4: '4242', processorReference: 'ch_1', createdAt: '2026-03-01T03:00:00.000Z', createdBy: 'u1' } satisfies BillingTransaction;
   const lastKey = { pk: 'x', sk: 'y' };

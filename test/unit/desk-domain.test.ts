@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { IntakeState, QueueEntry, Ticket } from '#shared/domain/desk/model.ts';
-import { type Cursors, type DeskChanges, type DeskStore, StaleWriteError } from '#shared/domain/desk/ports.ts';
+import { type DeskChanges, type DeskStore, StaleWriteError } from '#shared/domain/desk/ports.ts';
 import { MEMBER_ORG_CURSOR_MS, createDeviceRequest, listTickets } from '#shared/domain/desk/tickets.ts';
 import { transitionTicket, updateDeskIntake } from '#shared/domain/desk/workflow.ts';
 import type { Principal } from '#shared/domain/identity/model.ts';
 import { ConflictError } from '#shared/domain/errors.ts';
 import type { IdempotencyContext } from '#shared/domain/shared/idempotency.ts';
 import { membership, profile } from '#test/builders/events.ts';
+import { clearCursors } from '#test/support/cursors.ts';
 
 /** The desk use cases against in-memory fakes of their ports: the decisions, not the storage. */
 
@@ -168,15 +169,7 @@ describe('transitionTicket', () => {
 });
 
 describe('listTickets', () => {
-  const cursors: Cursors = {
-    encode: async (k, scope) => (k ? JSON.stringify({ k, scope }) : undefined),
-    decode: async (c, scope) => {
-      if (c === undefined) return undefined;
-      const parsed = JSON.parse(c) as { k: Record<string, unknown>; scope: string };
-      if (parsed.scope !== scope) throw new Error('scope');
-      return parsed.k;
-    },
-  };
+  const cursors = clearCursors;
   const page = { items: [], lastKey: { pk: 'x', sk: 'y' } };
 
   it("reads the org's setting in the same query for members, and refuses the org list when tickets are not shared", async () => {
