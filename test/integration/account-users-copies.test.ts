@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { ET, Expr, type Item, getItem, putItem, transact, txDelete, updateItem } from '#shared/adapters/dynamodb/commands.ts';
+import { dynamoClient } from '#shared/adapters/dynamodb/client.ts';
 import { IDENTITY_ENTITY } from '#shared/adapters/dynamodb/entities/identity.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { getInvitation, removeMember, updateProfile } from '#shared/adapters/dynamodb/repositories/account-items.ts';
@@ -243,6 +244,36 @@ describe('the copies under races (repositories against DynamoDB Local)', () => {
     expect(calls).toEqual(['TransactWriteItemsCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
     expect((await membershipItemOf(user.userId, org.orgId))?.userName).toBe('Late Joiner');
     expect((await membershipItemOf(user.userId, second.orgId))?.userName).toBe('Late Joiner');
+  });
+
+  it('a rename whose memberships keep changing under it answers 409 account_busy after 3 tries and changes nothing', async () => {
+    const user = await createTestUser({ org: { org, role: 'buyer' } });
+    const before = await profileItem(user.userId);
+    // A real concurrent writer: before every transaction, another membership change moves the profile's
+    // memberships version on (a fault no request sequence can cause three times in a row on its own).
+    const name = `membershipChurn${randomUUID()}`;
+    let bumps = 0;
+    dynamoClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand') {
+          bumps++;
+          await updateItem(keys.user(user.userId), new Expr().add('membershipsVersion', 1));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    let res: ApiResponse;
+    try {
+      res = await call(user, 'PATCH', '/account/profile', { body: { name: 'Never Saved' } });
+    } finally {
+      dynamoClient().middlewareStack.remove(name);
+    }
+    expect(res.status, res.text).toBe(409);
+    expect((res.body as { error: { code: string } }).error.code).toBe('account_busy');
+    expect(bumps).toBe(3);
+    expect((await profileItem(user.userId)).name).toBe(before.name);
+    expect((await membershipItemOf(user.userId, org.orgId))?.userName).toBe(before.name);
   });
 
   it('a rename whose principal still lists a membership removed meanwhile skips it without recreating it', async () => {

@@ -262,7 +262,9 @@ export async function transactWithMemberCopies(
       await transact([...items, ...updates.slice(0, room)]);
     } catch (e) {
       const reasons = cancellationReasons(e);
-      if (!reasons || attempt >= MAX_ATTEMPTS || !copiesRefused(reasons, profileIndex, items.length, current.version)) throw e;
+      if (!reasons || !copiesRefused(reasons, profileIndex, items.length, current.version)) throw e;
+      // Memberships kept changing under this write: a clear 409 rather than the caller's reading of the refusal.
+      if (attempt >= MAX_ATTEMPTS) throw new ConflictError('account_busy', 'Your account changed while this was being saved. Try again.');
       current = await reloadMemberships(userId);
       continue;
     }
