@@ -79,6 +79,17 @@ export async function updateItem(key: Key, expr: Expr, returnNew = false): Promi
   return out.Attributes;
 }
 
+/**
+ * A page read with one place more for an item that sorts beside the list (settings, a switch, the org): when that
+ * item is not stored the place went to one more row, so the page is cut to `limit` and the next one starts after
+ * its last row (`keyNames`: the table's key, plus the index's on an index Query).
+ */
+export function withinLimit(rows: Item[], limit: number, lastKey: Item | undefined, keyNames: readonly string[] = ['pk', 'sk']): { rows: Item[]; lastKey: Item | undefined } {
+  if (rows.length <= limit) return { rows, lastKey };
+  const last = rows[limit - 1] as Item;
+  return { rows: rows.slice(0, limit), lastKey: Object.fromEntries(keyNames.map((n) => [n, last[n]])) };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Transaction entries
 

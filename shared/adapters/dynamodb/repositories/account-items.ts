@@ -6,7 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccountContact, AccountDocument, AddressEntry, Asset, CheckoutProfile, ContractRequest, DeviceGroup, Invitation, OrgDetails, SoftwareSubscription } from '#shared/domain/account/model.ts';
 import { type AccountStore, type BookStore, type DeviceStore, type DirectoryStore, RefusedWriteError, type SupportStore } from '#shared/domain/account/ports.ts';
 import type { Membership, Org, UserProfile } from '#shared/domain/identity/model.ts';
-import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact } from '../commands.ts';
+import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isConditionFailure, putItem, query, send, strip, tableName, transact, withinLimit } from '../commands.ts';
 import { ACCOUNT_ENTITY as ENTITY, accountContactsItem, assetItem, orgDetailsItem, softwareSubscriptionsItem } from '../entities/account.ts';
 import { IDENTITY_ENTITY } from '../entities/identity.ts';
 import { keys } from '../keys.ts';
@@ -162,14 +162,9 @@ export const listOrgDirectory: DirectoryStore['listOrgDirectory'] = async (orgId
     ...after(lastKey),
   });
   const org = Items.find((i) => i[ET] === IDENTITY_ENTITY.org);
-  let entries = org ? Items.filter((i) => i !== org) : Items;
-  let last = LastEvaluatedKey;
-  if (first && !org && entries.length > limit) {
-    // An org item written before orgs were projected here: the page ends where `limit` says.
-    entries = entries.slice(0, limit);
-    const end = entries[limit - 1] as Item;
-    last = { pk: end.pk, sk: end.sk, gsi1pk: end.gsi1pk, gsi1sk: end.gsi1sk };
-  }
+  const others = org ? Items.filter((i) => i !== org) : Items;
+  // An org item written before orgs were projected here: the page ends where `limit` says.
+  const { rows: entries, lastKey: last } = first ? withinLimit(others, limit, LastEvaluatedKey, ['pk', 'sk', 'gsi1pk', 'gsi1sk']) : { rows: others, lastKey: LastEvaluatedKey };
   return {
     members: entries.filter((i) => i[ET] === IDENTITY_ENTITY.membership).map((i) => strip<Membership>(i)),
     invitations: entries.filter((i) => i[ET] === ENTITY.invitation).map((i) => strip<Invitation>(i)),

@@ -6,7 +6,7 @@ import type { AccountStatusStore } from '#shared/domain/billing/lifecycle.ts';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import type { Page } from '#shared/domain/desk/model.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isA, isConditionFailure, query, send, strip, tableName, transact } from '../commands.ts';
+import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isA, isConditionFailure, query, send, strip, tableName, transact, withinLimit } from '../commands.ts';
 import { withContentionRetry } from '../contention.ts';
 import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
@@ -55,16 +55,6 @@ const SETTINGS_ET = 'BillingSettings';
 const TRANSACTION_ET = 'BillingTransaction';
 /** The report switch's mirror beside the invoice list (P72). */
 const SWITCH_ET = 'InvoiceListSwitch';
-
-/**
- * A first page is read with `Limit` + 1, the extra place for the switch item that sorts first. When no switch
- * is stored that place went to an entry: the page is cut to `limit` and the next one starts after its last entry.
- */
-function atMost(rows: Item[], limit: number, lastKey: Item | undefined): { rows: Item[]; lastKey: Item | undefined } {
-  if (rows.length <= limit) return { rows, lastKey };
-  const last = rows[limit - 1] as Item;
-  return { rows: rows.slice(0, limit), lastKey: { pk: last.pk, sk: last.sk } };
-}
 
 /** The org's billing settings item and the mirror of its report switch beside the invoice list. */
 function settingsItems(settings: BillingSettings): [Item, Item] {
@@ -144,7 +134,7 @@ export const billingStore = (): BillingStore => ({
       if (isA(it, SWITCH_ET)) report = { reportEnabled: it.reportEnabled !== false };
       else entries.push(it);
     }
-    const { rows, lastKey } = atMost(entries, limit, out.LastEvaluatedKey);
+    const { rows, lastKey } = withinLimit(entries, limit, out.LastEvaluatedKey);
     return { items: rows.map(entryOf), lastKey, ...(after ? {} : { report }) };
   },
 
@@ -192,7 +182,7 @@ export const billingStore = (): BillingStore => ({
       if (isA(it, SETTINGS_ET)) report = { reportEnabled: settingsOf(orgId, it).reportEnabled };
       else if (isA(it, TRANSACTION_ET)) payments.push(it);
     }
-    const { rows, lastKey } = atMost(payments, limit, out.LastEvaluatedKey);
+    const { rows, lastKey } = withinLimit(payments, limit, out.LastEvaluatedKey);
     return { items: rows.map((i) => strip<BillingTransaction>(i)), lastKey, ...(after ? {} : { report }) };
   },
 

@@ -5,7 +5,7 @@ import { summaryOf } from '#shared/domain/desk/views.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
 import type { IdempotencyContext, StoredResponse } from '#shared/domain/shared/idempotency.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { ET, Expr, type Item, type TransactItem, batchGet, getItem, isA, putItem, query, strip, transact, txCheck, txDelete, txPut, txUpdate, updateItem } from '../commands.ts';
+import { ET, Expr, type Item, type TransactItem, batchGet, getItem, isA, putItem, query, strip, transact, txCheck, txDelete, txPut, txUpdate, updateItem, withinLimit } from '../commands.ts';
 import {
   DESK_ENTITY,
   type DeskEntryRecord,
@@ -313,15 +313,13 @@ export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
       ...startAt(after),
     });
     let settings: DeskSettings | undefined;
-    const entries = [];
+    const entries: Item[] = [];
     for (const it of Items) {
       if (isA(it, DESK_ENTITY.settings)) settings = strip<DeskSettings>(it);
       else if (isA(it, DESK_ENTITY.entry)) entries.push(it);
     }
-    // No settings item stored: the place kept for it went to one more entry. Show `limit`; resume after the last shown.
-    const cut = entries.length > limit ? entries[limit - 1] : undefined;
-    const lastKey = cut ? { pk: cut.pk, sk: cut.sk } : LastEvaluatedKey;
-    const items: TicketSummary[] = entries.slice(0, limit).map(toSummary);
+    const { rows, lastKey } = withinLimit(entries, limit, LastEvaluatedKey);
+    const items: TicketSummary[] = rows.map(toSummary);
     return { items, lastKey, ...(withSettings && !after ? { settings: settings ?? defaultSettings(orgId) } : {}) };
   },
 
