@@ -273,4 +273,36 @@ describe('settings writes (P70)', () => {
       await setReport(true);
     }
   });
+
+  it('refuses a save whose settings changed after it read them (409 settings_changed; the other change stays), for both writers', async () => {
+    // A real concurrent writer: another admin's save lands between this request's read and its write.
+    const name = `settingsRace${randomUUID()}`;
+    let raced = 0;
+    dynamoClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand' && raced === 0) {
+          raced++;
+          const current = (await billingStore().orgBilling(org.orgId))?.settings;
+          await billingStore().putSettings({ ...(current as NonNullable<typeof current>), contacts: [{ name: 'Other Admin', email: 'other@acme.example', locale: 'en' }], updatedAt: new Date(Date.now() + 1000).toISOString() });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      expectError(await call(admin, 'PUT', '/billing/settings', { body: { mode: 'quarterly', contacts: [], reportEnabled: false } }), 409, 'settings_changed');
+      expect(await get(keys.billingSettings(org.orgId))).toMatchObject({ contacts: [{ name: 'Other Admin', email: 'other@acme.example' }], reportEnabled: true });
+      expect(await get(keys.invoiceListSwitch(org.orgId))).toMatchObject({ reportEnabled: true });
+      raced = 0;
+      const before = await get(keys.billingSettings(org.orgId));
+      expectError(await call(admin, 'PUT', '/billing/vat-id', { body: { vatId: 'FR40303265045' } }), 409, 'settings_changed');
+      const after = await get(keys.billingSettings(org.orgId));
+      expect(after?.updatedAt).not.toBe(before?.updatedAt);
+      expect(after?.vatCheckedAt).toBe(before?.vatCheckedAt);
+    } finally {
+      dynamoClient().middlewareStack.remove(name);
+    }
+    // Without a race the same saves go through.
+    expect((await call(admin, 'PUT', '/billing/settings', { body: { mode: 'per_order', contacts: [], reportEnabled: true } })).status).toBe(200);
+  });
 });

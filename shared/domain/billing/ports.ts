@@ -74,6 +74,14 @@ export interface BillingBatchStore {
  * A page of a list that carries the org's billing report switch (BI-1) in the same Query: the switch sorts
  * after every entry, so a newest-first first page reads it first.
  */
+/**
+ * The settings as a read-modify-write read them: the write then happens only while they are still so (their
+ * `updatedAt`, none for settings never saved), else ConflictError `settings_changed` (no lost update).
+ */
+export interface ReadSettings {
+  updatedAt: string | undefined;
+}
+
 export interface SwitchedPage<T> extends Page<T> {
   /** First pages only: the switch as stored beside the list, undefined when never written (= enabled). */
   report?: Pick<BillingSettings, 'reportEnabled'> | undefined;
@@ -84,7 +92,7 @@ export interface BillingStore extends Pick<BillingBatchStore, 'getInvoice' | 'or
    * Replaces the org's billing settings and, in the same transaction, the mirror of their report switch beside
    * the invoice list (the switch that `listInvoices` reads with its first page).
    */
-  putSettings(settings: BillingSettings): Promise<void>;
+  putSettings(settings: BillingSettings, readAt?: ReadSettings): Promise<void>;
   getSettings(orgId: string): Promise<BillingSettings | undefined>;
   /** P72: a page of the org's invoices, newest first; the first page (no `after`) with the report switch's mirror. */
   listInvoices(orgId: string, status: 'paid' | 'unpaid' | undefined, limit: number, after: Record<string, unknown> | undefined): Promise<SwitchedPage<InvoiceListEntry>>;

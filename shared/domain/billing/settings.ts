@@ -45,7 +45,7 @@ export async function updateBillingSettings(
   const emails = input.contacts.map((c) => c.email.toLowerCase());
   if (new Set(emails).size !== emails.length) throw new ValidationError('duplicate_contact', 'Each billing contact email may appear once.', 'body.contacts');
   const next: BillingSettings = { ...b.settings, mode: input.mode, contacts: input.contacts, reportEnabled: input.reportEnabled, updatedAt: deps.clock.now().toISOString(), updatedBy: auth.userId };
-  await deps.store.putSettings(next);
+  await deps.store.putSettings(next, { updatedAt: b.settings.updatedAt });
   return settingsView(next, b.address?.country ?? b.country);
 }
 
@@ -56,7 +56,7 @@ export async function setVatId(input: { vatId: string }, auth: Principal, deps: 
   const { status, name } = await vatStatusOf(vatId, deps.vat);
   const now = deps.clock.now().toISOString();
   const next: BillingSettings = { ...(b.settings ?? defaultBillingSettings(b.orgId)), vatId, vatStatus: status, vatCheckedAt: now, ...(name ? { vatName: name } : {}), updatedAt: now, updatedBy: auth.userId };
-  await deps.store.putSettings(next);
+  await deps.store.putSettings(next, { updatedAt: b.settings?.updatedAt });
   return settingsView(next, country);
 }
 

@@ -1,12 +1,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingSettings, BillingTransaction, Invoice, InvoiceLine, OrgBilling, PaymentMethod, PostalLines } from '#shared/domain/billing/model.ts';
 import { defaultBillingSettings } from '#shared/domain/billing/model.ts';
-import type { BillingStore, InvoiceListEntry } from '#shared/domain/billing/ports.ts';
+import type { BillingStore, InvoiceListEntry, ReadSettings } from '#shared/domain/billing/ports.ts';
+import { ConflictError } from '#shared/domain/errors.ts';
 import type { AccountStatusStore } from '#shared/domain/billing/lifecycle.ts';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import type { Page } from '#shared/domain/desk/model.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { ET, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isA, isConditionFailure, query, send, strip, tableName, transact, withinLimit } from '../commands.ts';
+import { ET, Expr, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isA, isConditionFailure, query, send, strip, tableName, transact, txPut, withinLimit } from '../commands.ts';
 import { withContentionRetry } from '../contention.ts';
 import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
@@ -95,9 +96,17 @@ export async function getSettings(orgId: string): Promise<BillingSettings | unde
  * the two lists that read the switch in their own Query (P72 the mirror, P75 the settings item) never disagree.
  * Every writer of the settings comes here (the settings and VAT ID routes, the batch's VAT re-check, seeds).
  */
-export async function putSettings(settings: BillingSettings): Promise<void> {
+export async function putSettings(settings: BillingSettings, readAt?: ReadSettings): Promise<void> {
   const [item, mirror] = settingsItems(settings);
-  await withContentionRetry(() => transact([{ Put: { TableName: tableName(), Item: item } }, { Put: { TableName: tableName(), Item: mirror } }]));
+  const unchanged = readAt ? (readAt.updatedAt === undefined ? new Expr().exists('updatedAt', false) : new Expr().equals('updatedAt', readAt.updatedAt)) : undefined;
+  try {
+    await withContentionRetry(() => transact([txPut(item, unchanged), txPut(mirror)]));
+  } catch (e) {
+    if (cancellationCodes(e)?.[0] === 'ConditionalCheckFailed') {
+      throw new ConflictError('settings_changed', 'The billing settings changed while you were saving. Read them again and retry.');
+    }
+    throw e;
+  }
 }
 
 export async function getInvoice(invoiceId: string): Promise<Invoice | undefined> {
