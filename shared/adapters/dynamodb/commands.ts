@@ -90,6 +90,34 @@ export function withinLimit(rows: Item[], limit: number, lastKey: Item | undefin
   return { rows: rows.slice(0, limit), lastKey: Object.fromEntries(keyNames.map((n) => [n, last[n]])) };
 }
 
+/**
+ * One page, newest first, of `sk BETWEEN lo AND hi` in one partition (consistent). With `head`, `hi` is the sort
+ * key of an item beside the list (settings, a switch) that sorts after every row ("Settings beside the list",
+ * docs/data-model.md): a first page reads it first, in one place more, and returns it; later pages (`after`) start
+ * below it. `filter`'s conditions narrow the rows (with a head, they must let it through). Rows are the items
+ * `isRow` accepts.
+ */
+export async function reversePage(
+  q: { pk: string; lo: string; hi: string; head?: (it: Item) => boolean; isRow: (it: Item) => boolean; filter?: Expr },
+  limit: number,
+  after: Item | undefined,
+): Promise<{ head?: Item | undefined; rows: Item[]; lastKey: Item | undefined }> {
+  const first = q.head !== undefined && after === undefined;
+  const f = q.filter?.params();
+  const { Items, LastEvaluatedKey } = await query({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+    ...(f?.ConditionExpression ? { FilterExpression: f.ConditionExpression, ExpressionAttributeNames: f.ExpressionAttributeNames } : {}),
+    ExpressionAttributeValues: { ':pk': q.pk, ':lo': q.lo, ':hi': q.hi, ...f?.ExpressionAttributeValues },
+    ConsistentRead: true,
+    ScanIndexForward: false,
+    Limit: first ? limit + 1 : limit,
+    ...(after ? { ExclusiveStartKey: after } : {}),
+  });
+  const head = first ? Items.find((it) => q.head?.(it)) : undefined;
+  const { rows, lastKey } = withinLimit(Items.filter(q.isRow), limit, LastEvaluatedKey);
+  return first ? { head, rows, lastKey } : { rows, lastKey };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Transaction entries
 

@@ -7,7 +7,7 @@ import type { AccountStatusStore } from '#shared/domain/billing/lifecycle.ts';
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import type { Page } from '#shared/domain/desk/model.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { ET, Expr, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isA, isConditionFailure, query, send, strip, tableName, transact, txPut, withinLimit } from '../commands.ts';
+import { ET, Expr, type Item, type TransactItem, batchGet, cancellationCodes, getItem, isA, isConditionFailure, query, reversePage, send, strip, tableName, transact, txPut } from '../commands.ts';
 import { withContentionRetry } from '../contention.ts';
 import { writeIdempotently } from '../idempotent-write.ts';
 import { keys } from '../keys.ts';
@@ -124,27 +124,13 @@ export const billingStore = (): BillingStore => ({
   getSettings,
 
   async listInvoices(orgId, status, limit, after) {
-    // Newest first up to the switch's mirror, which sorts after every entry: on the first page it comes first
-    // (one extra place), later pages start below it. The status filter lets the mirror through.
+    // Newest first up to the switch's mirror, which sorts after every entry (P72, "Settings beside the list").
+    // The status filter lets the mirror through.
     const [lo, hi] = keys.invoiceListWithSwitchRange;
-    const statusIs = status === 'paid' ? '#s = :paid' : status === 'unpaid' ? '#s <> :paid' : undefined;
-    const out = await query({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-      ...(statusIs ? { FilterExpression: `(${statusIs}) OR #et = :switch`, ExpressionAttributeNames: { '#s': 'status', '#et': ET } } : {}),
-      ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':lo': lo, ':hi': hi, ...(statusIs ? { ':paid': 'paid', ':switch': SWITCH_ET } : {}) },
-      ConsistentRead: true,
-      ScanIndexForward: false,
-      Limit: after ? limit : limit + 1,
-      ...(after ? { ExclusiveStartKey: after } : {}),
-    });
-    let report: { reportEnabled: boolean } | undefined;
-    const entries: Item[] = [];
-    for (const it of out.Items) {
-      if (isA(it, SWITCH_ET)) report = { reportEnabled: it.reportEnabled !== false };
-      else entries.push(it);
-    }
-    const { rows, lastKey } = withinLimit(entries, limit, out.LastEvaluatedKey);
-    return { items: rows.map(entryOf), lastKey, ...(after ? {} : { report }) };
+    const filter = new Expr();
+    if (status) filter.when(`${filter.name('status')} ${status === 'paid' ? '=' : '<>'} ${filter.value('paid')} OR ${filter.name(ET)} = ${filter.value(SWITCH_ET)}`);
+    const page = await reversePage({ pk: keys.invoiceReportPartition(orgId), lo, hi, head: (it) => isA(it, SWITCH_ET), isRow: (it) => !isA(it, SWITCH_ET), filter }, limit, after);
+    return { items: page.rows.map(entryOf), lastKey: page.lastKey, ...(after ? {} : { report: page.head ? { reportEnabled: page.head.reportEnabled !== false } : undefined }) };
   },
 
   async invoiceWithLines(invoiceId) {
@@ -174,25 +160,12 @@ export const billingStore = (): BillingStore => ({
   },
 
   async listTransactions(orgId, limit, after) {
-    // Newest first from the settings item down through the payments (`PMT#` < `SETTINGS`): the first page
+    // Newest first from the settings item down through the payments (`PMT#` < `SETTINGS`, P75): the first page
     // starts with the settings (one extra place); payment methods (`PM#`) and the summary are outside the range.
     const [lo, hi] = keys.billingTransactionsWithSettingsRange;
-    const out = await query({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-      ExpressionAttributeValues: { ':pk': keys.billingPartition(orgId), ':lo': lo, ':hi': hi },
-      ConsistentRead: true,
-      ScanIndexForward: false,
-      Limit: after ? limit : limit + 1,
-      ...(after ? { ExclusiveStartKey: after } : {}),
-    });
-    let report: { reportEnabled: boolean } | undefined;
-    const payments: Item[] = [];
-    for (const it of out.Items) {
-      if (isA(it, SETTINGS_ET)) report = { reportEnabled: settingsOf(orgId, it).reportEnabled };
-      else if (isA(it, TRANSACTION_ET)) payments.push(it);
-    }
-    const { rows, lastKey } = withinLimit(payments, limit, out.LastEvaluatedKey);
-    return { items: rows.map((i) => strip<BillingTransaction>(i)), lastKey, ...(after ? {} : { report }) };
+    const page = await reversePage({ pk: keys.billingPartition(orgId), lo, hi, head: (it) => isA(it, SETTINGS_ET), isRow: (it) => isA(it, TRANSACTION_ET) }, limit, after);
+    const items = page.rows.map((i) => strip<BillingTransaction>(i));
+    return { items, lastKey: page.lastKey, ...(after ? {} : { report: page.head ? { reportEnabled: settingsOf(orgId, page.head).reportEnabled } : undefined }) };
   },
 
   async listPaymentMethods(orgId) {

@@ -5,7 +5,7 @@ import { summaryOf } from '#shared/domain/desk/views.ts';
 import type { Sealer } from '#shared/domain/email/ports.ts';
 import type { IdempotencyContext, StoredResponse } from '#shared/domain/shared/idempotency.ts';
 import { systemClock, systemIds } from '#shared/lib/ids.ts';
-import { ET, Expr, type Item, type TransactItem, batchGet, getItem, isA, putItem, query, strip, transact, txCheck, txDelete, txPut, txUpdate, updateItem, withinLimit } from '../commands.ts';
+import { ET, Expr, type Item, type TransactItem, batchGet, getItem, isA, putItem, query, reversePage, strip, transact, txCheck, txDelete, txPut, txUpdate, updateItem } from '../commands.ts';
 import {
   DESK_ENTITY,
   type DeskEntryRecord,
@@ -303,24 +303,21 @@ export const deskStore = (mailOptions?: MailOptions): DeskStore => ({
     // filters must let the settings item through.
     if (withSettings) entry.push(`${f.name('createdAt')} <= ${f.value(filter.to)}`);
     if (entry.length) f.when(withSettings ? `(${entry.join(' AND ')}) OR ${f.name(ET)} = ${f.value(DESK_ENTITY.settings)}` : entry.join(' AND '));
-    const { Items, LastEvaluatedKey } = await query({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-      ...asFilter(f, { ':pk': keys.deskPartition(orgId), ':lo': lo, ':hi': withSettings ? keys.deskSettingsSk : hi }),
-      ConsistentRead: true,
-      ScanIndexForward: false,
-      // The settings item (first in this order) takes one place of the first page.
-      Limit: withSettings && !after ? limit + 1 : limit,
-      ...startAt(after),
-    });
-    let settings: DeskSettings | undefined;
-    const entries: Item[] = [];
-    for (const it of Items) {
-      if (isA(it, DESK_ENTITY.settings)) settings = strip<DeskSettings>(it);
-      else if (isA(it, DESK_ENTITY.entry)) entries.push(it);
-    }
-    const { rows, lastKey } = withinLimit(entries, limit, LastEvaluatedKey);
-    const items: TicketSummary[] = rows.map(toSummary);
-    return { items, lastKey, ...(withSettings && !after ? { settings: settings ?? defaultSettings(orgId) } : {}) };
+    const page = await reversePage(
+      {
+        pk: keys.deskPartition(orgId),
+        lo,
+        hi: withSettings ? keys.deskSettingsSk : hi,
+        // The settings item (first in this order) takes one place of the first page.
+        ...(withSettings ? { head: (it: Item) => isA(it, DESK_ENTITY.settings) } : {}),
+        isRow: (it) => isA(it, DESK_ENTITY.entry),
+        filter: f,
+      },
+      limit,
+      after,
+    );
+    const items: TicketSummary[] = page.rows.map(toSummary);
+    return { items, lastKey: page.lastKey, ...(withSettings && !after ? { settings: page.head ? strip<DeskSettings>(page.head) : defaultSettings(orgId) } : {}) };
   },
 
   async listTicketsByStatus(status, limit, after) {
