@@ -265,6 +265,7 @@ export const updateBillingSettings = /* @__PURE__ */ shakable(() => defineRoute(
     ),
   },
   responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The settings.', schema: SettingsView } },
+  errors: { 409: '`settings_changed`: other saves changed the settings three times while this one was saving; read them again and retry.' },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -280,7 +281,10 @@ export const setVatId = /* @__PURE__ */ shakable(() => defineRoute({
   auth: billing,
   request: { body: withMeta(z.strictObject({ vatId: z.string().check(z.trim(), z.minLength(4), z.maxLength(20)) }), { id: 'VatIdInput' }) },
   responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The settings with the VAT ID and its status.', schema: SettingsView } },
-  errors: { 422: 'VAT IDs are only offered to organizations in an EU member state.' },
+  errors: {
+    409: '`settings_changed`: other saves changed the settings three times while this one was saving; read them again and retry.',
+    422: 'VAT IDs are only offered to organizations in an EU member state.',
+  },
   lambda: { uses: ['table:write'], timeoutSeconds: 15 },
 }));
 

@@ -76,7 +76,8 @@ export interface BillingBatchStore {
  */
 /**
  * The settings as a read-modify-write read them: the write then happens only while they are still so (their
- * `updatedAt`, none for settings never saved), else ConflictError `settings_changed` (no lost update).
+ * `updatedAt`, none for settings never saved), else ConflictError `settings_changed`, which the domain answers by
+ * re-reading and re-applying (no lost update).
  */
 export interface ReadSettings {
   updatedAt: string | undefined;

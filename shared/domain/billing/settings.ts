@@ -36,28 +36,69 @@ export async function getBillingSettings(auth: Principal, deps: { store: Pick<Bi
   return settingsView(b.settings, b.address?.country ?? b.country);
 }
 
+/** Attempts of a settings save before 409 `settings_changed`: each lost race re-reads and re-applies. */
+const SAVE_ATTEMPTS = 3;
+
+/**
+ * Read, change, and write the org's billing settings while they are still as read. A save changes only its own
+ * fields, so when another save lands in between this one re-reads and re-applies them on top of it (the other
+ * save's fields stay): two admins saving at once both succeed and neither undoes the other. After
+ * SAVE_ATTEMPTS lost races in a row the caller gets 409 `settings_changed`.
+ */
+async function saveSettings(
+  auth: Principal,
+  store: Pick<BillingStore, 'orgBilling' | 'putSettings'>,
+  change: (b: NonNullable<Awaited<ReturnType<BillingStore['orgBilling']>>>) => BillingSettings | Promise<BillingSettings>,
+) {
+  for (let attempt = 1; ; attempt++) {
+    const b = await orgSettings(auth, store);
+    const next = await change(b);
+    try {
+      await store.putSettings(next, { updatedAt: b.settings?.updatedAt });
+      return settingsView(next, b.address?.country ?? b.country);
+    } catch (e) {
+      if (!(e instanceof ConflictError && e.code === 'settings_changed') || attempt >= SAVE_ATTEMPTS) throw e;
+    }
+  }
+}
+
 export async function updateBillingSettings(
   input: { mode: BillingMode; contacts: BillingContact[]; reportEnabled: boolean },
   auth: Principal,
   deps: { store: Pick<BillingStore, 'orgBilling' | 'putSettings'>; clock: Clock },
 ) {
-  const b = await orgSettings(auth, deps.store);
   const emails = input.contacts.map((c) => c.email.toLowerCase());
   if (new Set(emails).size !== emails.length) throw new ValidationError('duplicate_contact', 'Each billing contact email may appear once.', 'body.contacts');
-  const next: BillingSettings = { ...b.settings, mode: input.mode, contacts: input.contacts, reportEnabled: input.reportEnabled, updatedAt: deps.clock.now().toISOString(), updatedBy: auth.userId };
-  await deps.store.putSettings(next, { updatedAt: b.settings.updatedAt });
-  return settingsView(next, b.address?.country ?? b.country);
+  return saveSettings(auth, deps.store, (b) => ({
+    ...b.settings,
+    mode: input.mode,
+    contacts: input.contacts,
+    reportEnabled: input.reportEnabled,
+    updatedAt: deps.clock.now().toISOString(),
+    updatedBy: auth.userId,
+  }));
 }
 
 export async function setVatId(input: { vatId: string }, auth: Principal, deps: { store: Pick<BillingStore, 'orgBilling' | 'putSettings'>; vat: VatRegistry; clock: Clock }) {
-  const b = await orgSettings(auth, deps.store);
-  const country = b.address?.country ?? b.country;
-  const vatId = validateVatId(input.vatId, country);
-  const { status, name } = await vatStatusOf(vatId, deps.vat);
-  const now = deps.clock.now().toISOString();
-  const next: BillingSettings = { ...(b.settings ?? defaultBillingSettings(b.orgId)), vatId, vatStatus: status, vatCheckedAt: now, ...(name ? { vatName: name } : {}), updatedAt: now, updatedBy: auth.userId };
-  await deps.store.putSettings(next, { updatedAt: b.settings?.updatedAt });
-  return settingsView(next, country);
+  // The registry is asked once per VAT ID; a retried save re-checks the format against the country it re-reads.
+  const checks = new Map<string, Awaited<ReturnType<typeof vatStatusOf>> & { at: string }>();
+  return saveSettings(auth, deps.store, async (b) => {
+    const vatId = validateVatId(input.vatId, b.address?.country ?? b.country);
+    let check = checks.get(vatId);
+    if (!check) {
+      check = { ...(await vatStatusOf(vatId, deps.vat)), at: deps.clock.now().toISOString() };
+      checks.set(vatId, check);
+    }
+    return {
+      ...(b.settings ?? defaultBillingSettings(b.orgId)),
+      vatId,
+      vatStatus: check.status,
+      vatCheckedAt: check.at,
+      ...(check.name ? { vatName: check.name } : {}),
+      updatedAt: deps.clock.now().toISOString(),
+      updatedBy: auth.userId,
+    };
+  });
 }
 
 export function paymentMethodView(pm: PaymentMethod) {
