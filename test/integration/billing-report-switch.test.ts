@@ -118,13 +118,18 @@ describe('the report switch read with the first page (P72, P75)', () => {
     for (const t of txns.body.items) expect(t).toMatchObject({ transactionId: expect.stringMatching(/^txn_/), invoiceId: expect.stringMatching(/^inv_/), status: 'succeeded' });
   });
 
-  it('keeps the mirror out of the AC-8 invoice report (P66 reads an explicit INVOICE# range)', async () => {
-    const res = await call(finance, 'GET', '/account/reports/invoices');
+  it('reads the switch with the AC-8 invoice report in one Query (P66 + P72), never as a row, for any range', async () => {
+    const { result: res, calls } = await countDynamoCalls(() => call(finance, 'GET', '/account/reports/invoices'));
     expect(res.status, res.text).toBe(200);
+    expect(calls).toEqual(['QueryCommand', 'QueryCommand']);
     const rows = res.text.split('\r\n').filter(Boolean);
     expect(rows).toHaveLength(1 + invoiceIds.length);
     for (const row of rows.slice(1)) expect(row).toMatch(/^INV-/);
     expect(res.headers.get('x-report-rows')).toBe(String(invoiceIds.length));
+    // A range that ended before these invoices: they lie between its end and the switch, and stay out.
+    const past = await call(finance, 'GET', '/account/reports/invoices?from=2025-01-01&to=2025-01-31');
+    expect(past.status, past.text).toBe(200);
+    expect(past.text.split('\r\n').filter(Boolean)).toHaveLength(1);
   });
 
   it('closes both first pages at once when the report is switched off (403), and opens them again when it is on', async () => {
@@ -135,9 +140,18 @@ describe('the report switch read with the first page (P72, P75)', () => {
         expectError(result, 403, 'billing_report_disabled');
         expect(calls, path).toEqual(['QueryCommand', 'QueryCommand']);
       }
+      // The AC-8 invoice report too (BI-1: invoices only while the billing report is on), whatever the range;
+      // the other reports stay open.
+      for (const path of ['/account/reports/invoices', '/account/reports/invoices?from=2025-01-01&to=2025-01-31']) {
+        const { result, calls } = await countDynamoCalls(() => call(finance, 'GET', path));
+        expectError(result, 403, 'billing_report_disabled');
+        expect(calls, path).toEqual(['QueryCommand', 'QueryCommand']);
+      }
+      expect((await call(finance, 'GET', '/account/reports/orders')).status).toBe(200);
     } finally {
       await setReport(true);
     }
+    expect((await call(finance, 'GET', '/account/reports/invoices')).status).toBe(200);
     expect(ids(await call(finance, 'GET', '/billing/invoices'), 'invoiceId')).toEqual(invoiceIds);
     expect(ids(await call(finance, 'GET', '/billing/transactions'), 'transactionId')).toEqual(payments);
   });

@@ -12,6 +12,7 @@ import { csvCell, csvLine, formatMinor } from '#shared/domain/account/csv.ts';
 import { assetsFromShippedTicket, contractReference, inGroup, warrantyEnd, warrantyStatus } from '#shared/domain/account/devices.ts';
 import { reorderChanges, reorderComment } from '#shared/domain/account/orders.ts';
 import { type ReportSources, REPORT_MAX_ROWS, generateReport, mergeNewestFirst } from '#shared/domain/account/reports.ts';
+import type { InvoiceReportPage } from '#shared/domain/account/ports.ts';
 import type { Ticket } from '#shared/domain/desk/model.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/identity/model.ts';
@@ -216,6 +217,9 @@ describe('service request references', () => {
 });
 
 describe('reports', () => {
+  async function* invoicePagesOf(...pages: InvoiceReportPage[]) {
+    yield* pages;
+  }
   async function* pagesOf<T>(...pages: T[][]) {
     for (const p of pages) yield p;
   }
@@ -234,7 +238,7 @@ describe('reports', () => {
   const sources = (over: Partial<ReportSources> = {}): ReportSources => ({
     orderPages: () => pagesOf([summary('GEM-3', '2026-03-01T10:00:00.000Z', '=cmd|calc'), summary('GEM-2', '2026-02-01T10:00:00.000Z')], [summary('GEM-1', '2026-01-01T10:00:00.000Z')]),
     contractRequestPages: () => pagesOf([]),
-    invoicePages: () => pagesOf([]),
+    invoicePages: () => invoicePagesOf({ rows: [] }),
     ...over,
   });
   const clock = { now: () => NOW };
@@ -269,8 +273,15 @@ describe('reports', () => {
     const empty = await generateReport('invoices', {}, principal('finance'), { sources: sources(), clock });
     expect(empty.csv).toBe('invoice_number,issued_at,due_date,status,currency,total,tickets\r\n');
     const invoice = { invoiceId: 'inv_1', invoiceNumber: 'INV-2026-0001', issuedAt: '2026-02-01T00:00:00.000Z', dueDate: '2026-03-01', status: 'paid', currency: 'EUR', totalMinor: 123450, ticketReferences: ['GEM-1', 'GEM-2'] };
-    const one = await generateReport('invoices', {}, principal('finance'), { sources: sources({ invoicePages: () => pagesOf([invoice]) }), clock });
+    const one = await generateReport('invoices', {}, principal('finance'), { sources: sources({ invoicePages: () => invoicePagesOf({ rows: [invoice], report: { reportEnabled: true } }) }), clock });
     expect(one.csv.split('\r\n')[1]).toBe('INV-2026-0001,2026-02-01T00:00:00.000Z,2026-03-01,paid,EUR,1234.50,GEM-1 GEM-2');
+  });
+
+  it('refuse the invoice report while the billing report is off (BI-1), and only that kind', async () => {
+    const invoice = { invoiceId: 'inv_1', invoiceNumber: 'INV-2026-0001', issuedAt: '2026-02-01T00:00:00.000Z', status: 'paid', currency: 'EUR', totalMinor: 1 };
+    const off = sources({ invoicePages: () => invoicePagesOf({ rows: [invoice], report: { reportEnabled: false } }, { rows: [invoice] }) });
+    await expect(generateReport('invoices', {}, principal('finance'), { sources: off, clock })).rejects.toMatchObject({ kind: 'forbidden', code: 'billing_report_disabled' });
+    expect((await generateReport('orders', {}, principal('finance'), { sources: off, clock })).rows).toBe(3);
   });
 
   it('merge streams by time and stop both when the consumer stops', async () => {

@@ -170,7 +170,7 @@ export const keys = {
   /**
    * The billing report switch (BI-1) mirrored into the org's invoice list partition (P66/P72), written in the
    * same transaction as the settings item. `SETTINGS` sorts after every `INVOICE#…` entry, so P72 reads the
-   * switch and a page of invoices in one Query; report ranges (`invoiceReportRange`) never reach it.
+   * switch and a page of invoices in one Query, and the AC-8 invoice report (P66) reads it above its range.
    */
   invoiceListSwitch: (orgId: string) => ({ pk: k('ORG', orgId, 'INVOICES'), sk: 'SETTINGS' }),
   /** Sort-key bounds of P72: every invoice list entry, and the switch at the top. */

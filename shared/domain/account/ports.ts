@@ -224,12 +224,21 @@ export interface InvoiceReportRow {
 }
 
 /**
- * Integration point with billing (BI-1): the org's invoices issued in the range, newest first. The default
- * adapter reads the access pattern documented as P66 (`ORG#<orgId>#INVOICES`, `INVOICE#<issuedAt>#<id>`);
- * until billing writes those items it yields nothing, and the report is a header line.
+ * A page of the invoice report's source. The first page also says whether the org's billing report (BI-1) is
+ * on: `report` as stored beside the invoices, undefined when never written (= enabled).
+ */
+export interface InvoiceReportPage {
+  rows: InvoiceReportRow[];
+  report?: { reportEnabled: boolean } | undefined;
+}
+
+/**
+ * Integration point with billing (BI-1): the org's invoices issued in the range, newest first, after the
+ * billing report switch. The adapter reads P66 (`ORG#<orgId>#INVOICES`, `INVOICE#<issuedAt>#<id>`) with the
+ * switch's mirror (P72) in the same Query.
  */
 export interface InvoiceReportSource {
-  invoicePages(orgId: string, range: ReportRange): AsyncIterable<InvoiceReportRow[]>;
+  invoicePages(orgId: string, range: ReportRange): AsyncIterable<InvoiceReportPage>;
 }
 
 export type { Clock };

@@ -1,4 +1,5 @@
 import type { Clock } from '#shared/lib/ids.ts';
+import { requireBillingReport } from '../billing/report-switch.ts';
 import type { TicketSummary } from '../desk/model.ts';
 import type { Principal } from '../identity/model.ts';
 import { dateRange, memberOf } from './common.ts';
@@ -91,7 +92,13 @@ export const REPORT_GENERATORS: Readonly<Record<ReportKind, ReportGenerator>> = 
   invoices: {
     columns: ['invoice_number', 'issued_at', 'due_date', 'status', 'currency', 'total', 'tickets'],
     async *rows(s, orgId, range) {
-      for await (const i of itemsOf(s.invoicePages(orgId, range))) yield invoiceRow(i);
+      // BI-1: invoices, in a report too, only while the org's billing report is on (checked on the first page).
+      let first = true;
+      for await (const page of s.invoicePages(orgId, range)) {
+        if (first) requireBillingReport(page.report);
+        first = false;
+        for (const i of page.rows) yield invoiceRow(i);
+      }
     },
   },
 };

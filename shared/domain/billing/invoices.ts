@@ -9,6 +9,7 @@ import type { Principal } from '../identity/model.ts';
 import type { IdempotencyContext } from '../shared/idempotency.ts';
 import type { BillingSettings, BillingTransaction, Invoice, InvoiceLine } from './model.ts';
 import { formatRate } from './money.ts';
+import { requireBillingReport } from './report-switch.ts';
 import type { BillingStore, InvoiceFiles, InvoiceListEntry, InvoiceRenderer, PaymentGateway, SwitchedPage } from './ports.ts';
 
 /**
@@ -19,13 +20,6 @@ import type { BillingStore, InvoiceFiles, InvoiceListEntry, InvoiceRenderer, Pay
 export const PDF_LINK_SECONDS = 300;
 
 const invoiceNotFound = () => new NotFoundError('invoice_not_found', 'No such invoice.', 'path.invoiceId');
-
-/** BI-1: invoices are available when the org's billing report is enabled (SD-5 setting); never set = enabled. */
-export function requireBillingReport(settings: Pick<BillingSettings, 'reportEnabled'> | undefined) {
-  if (settings && !settings.reportEnabled) {
-    throw new ForbiddenError('billing_report_disabled', "Invoices are not available: your organization's billing report is disabled (billing settings).");
-  }
-}
 
 const money = (amountMinor: number, currency: string) => ({ amountMinor, currency });
 const isOverdue = (dueDate: string, now: Date) => dueDate < now.toISOString().slice(0, 10);

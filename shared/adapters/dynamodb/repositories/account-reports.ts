@@ -67,11 +67,35 @@ export function invoiceRowOf(item: Record<string, unknown>): InvoiceReportRow {
   };
 }
 
-/** P66: the invoice access pattern reports read until billing provides its own InvoiceReportSource. */
+/**
+ * P66 with the billing report switch (P72) in the same Query: newest first from the switch's mirror, which
+ * sorts after every invoice, down to the range's start; a filter drops what lies between the range's end and
+ * the mirror (invoices issued after the range), so the switch costs no extra call.
+ */
 export const invoiceReportSource: InvoiceReportSource = {
   async *invoicePages(orgId, range) {
-    for await (const items of pages({ partition: keys.invoiceReportPartition(orgId), range: keys.invoiceReportRange(range.from, range.to) })) {
-      yield items.map(invoiceRowOf);
-    }
+    const [lo] = keys.invoiceReportRange(range.from, range.to);
+    const { sk: switchSk } = keys.invoiceListSwitch(orgId);
+    let lastKey: Item | undefined;
+    let first = true;
+    do {
+      const out = await query({
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :switch',
+        // A filter may not name the sort key: the entry's issuedAt (its sort key's time), or the switch.
+        FilterExpression: '#issuedAt <= :to OR attribute_exists(#reportEnabled)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#issuedAt': 'issuedAt', '#reportEnabled': 'reportEnabled' },
+        ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':lo': lo, ':to': range.to, ':switch': switchSk },
+        ScanIndexForward: false,
+        Limit: REPORT_PAGE_SIZE,
+        ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+      });
+      const head = first && out.Items[0]?.sk === switchSk ? out.Items[0] : undefined;
+      yield {
+        rows: (head ? out.Items.slice(1) : out.Items).map(invoiceRowOf),
+        ...(first ? { report: head ? { reportEnabled: head.reportEnabled !== false } : undefined } : {}),
+      };
+      first = false;
+      lastKey = out.LastEvaluatedKey;
+    } while (lastKey);
   },
 };
