@@ -960,7 +960,8 @@ export const getReport = /* @__PURE__ */ shakable(() => defineRoute({
   summary: 'A CSV report of orders, tickets or invoices for a date range (AC-8)',
   description:
     'For site admins, finance and report viewers. Range: default the last 90 days, at most 366. At most 10,000 rows: `x-report-truncated: true` then says to narrow the range. ' +
-    'Text cells that a spreadsheet would evaluate (starting with =, +, -, @) are prefixed with an apostrophe.',
+    'Text cells that a spreadsheet would evaluate (starting with =, +, -, @) are prefixed with an apostrophe. ' +
+    '`invoices`: only while the org\'s billing report is on (403 `billing_report_disabled` otherwise, as for the invoice lists).',
   tags: TAGS,
   auth: deskMember(REPORT_ROLES),
   request: { path: z.strictObject({ kind: z.enum(REPORT_KINDS) }), query: z.strictObject({ from: z.optional(DateBound), to: z.optional(DateBound) }) },
