@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModeGateway } from '#shared/adapters/billing/test-gateway.ts';
@@ -313,5 +313,16 @@ describe('settings and VAT ID (SD-5, BI-4)', () => {
     expectError(await call(usAdmin, 'PUT', '/billing/vat-id', { body: { vatId: 'FR40303265045' } }), 422, 'vat_id_not_offered', 'body.vatId');
     expect((await call(usAdmin, 'GET', '/billing/settings')).body.vat).toEqual({ offered: false });
     expectError(await call(buyer, 'PUT', '/billing/vat-id', { body: { vatId: 'FR40303265045' } }), 403, 'role_forbidden');
+  });
+
+  it('answers 404 organization_not_found when the member\'s organization item is gone, and writes no settings', async () => {
+    const gone = await createTestOrg({ country: 'FR' });
+    const a = await createTestUser({ org: { org: gone, role: 'site_admin' } });
+    await documentClient().send(new DeleteCommand({ TableName: process.env.TABLE_NAME, Key: keys.org(gone.orgId) }));
+    expectError(await call(a, 'GET', '/billing/settings'), 404, 'organization_not_found');
+    expectError(await call(a, 'PUT', '/billing/settings', { body: { mode: 'quarterly', contacts: [], reportEnabled: true } }), 404, 'organization_not_found');
+    expectError(await call(a, 'PUT', '/billing/vat-id', { body: { vatId: 'FR40303265045' } }), 404, 'organization_not_found');
+    const stored = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: keys.billingSettings(gone.orgId) }));
+    expect(stored.Item).toBeUndefined();
   });
 });

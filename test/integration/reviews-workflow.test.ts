@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { ET, Expr, getItem, strip, updateItem } from '#shared/adapters/dynamodb/commands.ts';
+import { ET, Expr, getItem, strip, transact, txDelete, updateItem } from '#shared/adapters/dynamodb/commands.ts';
 import { IDENTITY_ENTITY } from '#shared/adapters/dynamodb/entities/identity.ts';
 import type { DomainReviewClaim } from '#shared/adapters/dynamodb/entities/reviews.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
@@ -351,6 +351,23 @@ describe('an account upgrade (ON-6)', () => {
     const http = await upgrade(user, { ...UPGRADE_BODY, targetUrl: 'http://support.vendor.example/' });
     expect(http.status).toBe(400);
     expect(ErrorBody.parse(http.body).error.param).toBe('body.targetUrl');
+  });
+
+  it('answers 409 review_exists to a key reused after its record expired, when its request exists already; nothing written', async () => {
+    const user = await registeredUser(newDomain(), { registered: false });
+    const key = randomUUID();
+    const send = () => api.call('POST', '/upgrade-requests', { token: user.tokens.accessToken, body: UPGRADE_BODY, headers: { 'idempotency-key': key } });
+    const first = await send();
+    expect(first.status, first.text).toBe(201);
+    // A day later: the idempotency record is gone (TTL) and the request was decided (no pending review).
+    const record = keys.idempotency(`-#${user.userId}#requestAccountUpgrade`, key);
+    expect(await getItem(record)).toBeDefined();
+    await transact([txDelete(record)]);
+    await updateItem(keys.user(user.userId), new Expr().remove('pendingReview'));
+    expectError(await send(), 409, 'review_exists');
+    expect(await getItem(record)).toBeUndefined();
+    expect((await getItem(keys.user(user.userId)))?.pendingReview).toBeUndefined();
+    expect(await store.get(first.body.reviewId)).toMatchObject({ reference: first.body.reference });
   });
 
   it('refuses Enterprise accounts (403 tier_forbidden) and free-mail accounts (403 free_mail_domain)', async () => {

@@ -211,6 +211,14 @@ describe('HTTP layer', () => {
     expect(errorOf(res)).toMatchObject({ code: 'unknown_field', param: 'query.debug' });
   });
 
+  it('refuses a body on a route that declares none (400 body_not_allowed), and takes an empty one', async () => {
+    const claims = accessClaims('staff', ['vendor-staff']);
+    const res = await staffHandler(apiEvent({ headers: { 'content-type': 'application/json' }, body: '{"ok":false}', claims }), ctx);
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ type: 'invalid_request_error', code: 'body_not_allowed', param: 'body' });
+    expect((await staffHandler(apiEvent({ body: '  ', claims }), ctx)).statusCode).toBe(200);
+  });
+
   describe('authorization', () => {
     it.each([
       ['no claims (no token reached the function)', { claims: {} }, 401, 'missing_token'],
