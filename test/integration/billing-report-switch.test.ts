@@ -296,14 +296,19 @@ describe('settings writes (P70)', () => {
     let races = 0;
     let racing = false;
     let other: (s: BillingSettings) => BillingSettings = (s) => s;
+    // The other writer: by default a route save of `other(current)`, which moves `updatedAt`.
+    const routeSave = async () => {
+      const current = (await billingStore().orgBilling(org.orgId))?.settings as BillingSettings;
+      await billingStore().putSettings({ ...other(current), updatedAt: new Date(Date.now() + 1000).toISOString() });
+    };
+    let racer = routeSave;
     dynamoClient().middlewareStack.add(
       (next, context) => async (args) => {
         if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand' && races > 0 && !racing) {
           races--;
           racing = true;
           try {
-            const current = (await billingStore().orgBilling(org.orgId))?.settings as BillingSettings;
-            await billingStore().putSettings({ ...other(current), updatedAt: new Date(Date.now() + 1000).toISOString() });
+            await racer();
           } finally {
             racing = false;
           }
@@ -328,12 +333,25 @@ describe('settings writes (P70)', () => {
       expect(races).toBe(0);
       expect(await get(keys.billingSettings(org.orgId))).toMatchObject({ vatId: 'FR59542051180', contacts: [{ name: 'Other Admin', email: 'other@acme.example' }], reportEnabled: false });
 
+      // 2b. The settings save loses one race to the batch's VAT re-check, which moves `vatCheckedAt` but not
+      // `updatedAt`: the save goes through on top of it and the check's result stays.
+      const batch = billingBatchStore({ sealer: await getSealer() });
+      const checkedAt = new Date(Date.now() + 2000).toISOString();
+      races = 1;
+      racer = async () => {
+        expect(await batch.recordVatCheck(org.orgId, 'FR59542051180', { vatStatus: 'invalid', vatCheckedAt: checkedAt })).toBe(true);
+      };
+      expect((await call(admin, 'PUT', '/billing/settings', { body: { mode: 'quarterly', contacts: [], reportEnabled: false } })).status).toBe(200);
+      expect(races).toBe(0);
+      expect(await get(keys.billingSettings(org.orgId))).toMatchObject({ vatId: 'FR59542051180', vatStatus: 'invalid', vatCheckedAt: checkedAt, contacts: [], reportEnabled: false });
+      racer = routeSave;
+
       // 3. Three lost races in a row: 409, and the other writer's change is what stays.
       races = 3;
       other = (s) => ({ ...s, reportEnabled: true });
       expectError(await call(admin, 'PUT', '/billing/settings', { body: { mode: 'per_order', contacts: [], reportEnabled: false } }), 409, 'settings_changed');
       expect(races).toBe(0);
-      expect(await get(keys.billingSettings(org.orgId))).toMatchObject({ mode: 'quarterly', contacts: [{ name: 'Other Admin' }], reportEnabled: true });
+      expect(await get(keys.billingSettings(org.orgId))).toMatchObject({ mode: 'quarterly', contacts: [], reportEnabled: true });
       expect(await get(keys.invoiceListSwitch(org.orgId))).toMatchObject({ reportEnabled: true });
       races = 3;
       const before = await get(keys.billingSettings(org.orgId));

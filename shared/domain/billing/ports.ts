@@ -76,11 +76,13 @@ export interface BillingBatchStore {
  */
 /**
  * The settings as a read-modify-write read them: the write then happens only while they are still so (their
- * `updatedAt`, none for settings never saved), else ConflictError `settings_changed`, which the domain answers by
- * re-reading and re-applying (no lost update).
+ * `updatedAt`, none for settings never saved, and their `vatCheckedAt`, which the batch's VAT re-check moves
+ * without touching `updatedAt`), else ConflictError `settings_changed`, which the domain answers by re-reading
+ * and re-applying (no lost update).
  */
 export interface ReadSettings {
   updatedAt: string | undefined;
+  vatCheckedAt?: string | undefined;
 }
 
 export interface SwitchedPage<T> extends Page<T> {

@@ -54,7 +54,7 @@ async function saveSettings(
     const b = await orgSettings(auth, store);
     const next = await change(b);
     try {
-      await store.putSettings(next, { updatedAt: b.settings?.updatedAt });
+      await store.putSettings(next, { updatedAt: b.settings?.updatedAt, vatCheckedAt: b.settings?.vatCheckedAt });
       return settingsView(next, b.address?.country ?? b.country);
     } catch (e) {
       if (!(e instanceof ConflictError && e.code === 'settings_changed') || attempt >= SAVE_ATTEMPTS) throw e;

@@ -98,7 +98,15 @@ export async function getSettings(orgId: string): Promise<BillingSettings | unde
  */
 export async function putSettings(settings: BillingSettings, readAt?: ReadSettings): Promise<void> {
   const [item, mirror] = settingsItems(settings);
-  const unchanged = readAt ? (readAt.updatedAt === undefined ? new Expr().exists('updatedAt', false) : new Expr().equals('updatedAt', readAt.updatedAt)) : undefined;
+  let unchanged: Expr | undefined;
+  if (readAt) {
+    unchanged = new Expr();
+    for (const attr of ['updatedAt', 'vatCheckedAt'] as const) {
+      const at = readAt[attr];
+      if (at === undefined) unchanged.exists(attr, false);
+      else unchanged.equals(attr, at);
+    }
+  }
   try {
     await withContentionRetry(() => transact([txPut(item, unchanged), txPut(mirror)]));
   } catch (e) {
