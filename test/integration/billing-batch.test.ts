@@ -187,6 +187,29 @@ describe('quarterly batch', () => {
     expect(settings).toMatchObject({ vatStatus: 'verified', vatName: 'Muster GmbH' });
   });
 
+  it('re-checks the new VAT ID when an admin changed it while the run was checking the old one (the invoice carries the new one)', async () => {
+    const de = await createTestOrg({ country: 'DE' });
+    await setBillingMode(de, 'quarterly', { vatId: 'DE136695970', vatStatus: 'pending' });
+    await putReadyTicket(de, { readyAt: '2024-11-05T10:00:00.000Z' });
+    const vies = viesRegistry(viesUrl);
+    const asked: string[] = [];
+    // The admin's VAT ID save lands while VIES answers about the old ID (a real settings write, not a mock).
+    const racing = {
+      async check(vatId: string) {
+        asked.push(vatId);
+        if (asked.length === 1) await setBillingMode(de, 'quarterly', { vatId: 'DE136695981', vatStatus: 'pending', updatedAt: new Date().toISOString() });
+        return vies.check(vatId);
+      },
+    };
+    const out = await runInvoiceBatch({ period: '2024-Q4', orgIds: [de.orgId] }, deps({ vat: racing }));
+    expect(out.invoicesIssued).toBe(1);
+    expect(asked).toEqual(['DE136695970', 'DE136695981']);
+    const invoice = await getInvoice(invoiceIdFor([de.orgId, 'quarter', '2024-Q4']));
+    expect(invoice).toMatchObject({ vatTreatment: 'intra_eu_reverse_charge', vatMinor: 0, buyer: { vatId: 'DE136695981', vatStatus: 'verified' } });
+    const settings = (await documentClient().send(new GetCommand({ TableName: table(), Key: keys.billingSettings(de.orgId), ConsistentRead: true }))).Item;
+    expect(settings).toMatchObject({ vatId: 'DE136695981', vatStatus: 'verified', vatName: 'Muster GmbH' });
+  });
+
   it('stops after a page when asked (Lambda time running out) and the next run finishes the job', async () => {
     const org = await createTestOrg({ country: 'IE' });
     await setBillingMode(org, 'quarterly');

@@ -70,6 +70,8 @@ export interface BatchResult extends BatchProgress {
 const ORG_CACHE_LIMIT = 1000;
 /** Org reads and draft puts of a page in flight at once. */
 const PARALLEL_READS = 8;
+/** Settings reads for one org's VAT re-check when admins keep changing the VAT ID under the run. */
+const VAT_RECHECK_READS = 3;
 
 /** Deterministic ids: `inv_` + 20 base32 chars of a hash of what the invoice covers. */
 export function invoiceIdFor(parts: readonly string[]): string {
@@ -218,15 +220,27 @@ export async function runInvoiceBatch(input: BatchInput, deps: BatchDeps, opts: 
     orgs.set(orgId, org);
     return org;
   }
-  /** BI-4: the VAT ID is re-checked (once per org and run) before the org's first invoice of the run. */
+  /**
+   * BI-4: the VAT ID is re-checked (once per org and run) before the org's first invoice of the run. When an
+   * admin changed the VAT ID since the run read the settings, the run reads them again and checks the new ID
+   * (VAT_RECHECK_READS reads at most; past them the invoice takes the last read settings, their status as stored).
+   */
   async function orgForIssue(orgId: string): Promise<OrgBilling | undefined> {
-    const org = await orgOf(orgId);
+    let org = await orgOf(orgId);
     if (!org || vatChecked.has(orgId)) return org;
-    const settings = await recheckVat(org.settings, { vat: deps.vat, clock: deps.clock, store });
-    const updated = { ...org, settings };
-    orgs.set(orgId, updated);
-    vatChecked.add(orgId);
-    return updated;
+    for (let read = 1; ; read++) {
+      const settings = await recheckVat(org.settings, { vat: deps.vat, clock: deps.clock, store });
+      if (settings || read >= VAT_RECHECK_READS) {
+        const updated: OrgBilling = settings ? { ...org, settings } : org;
+        orgs.set(orgId, updated);
+        vatChecked.add(orgId);
+        return updated;
+      }
+      const fresh = await store.orgBilling(orgId);
+      orgs.set(orgId, fresh);
+      if (!fresh) return undefined;
+      org = fresh;
+    }
   }
   const progress = (phase: BatchProgress['phase']) =>
     opts.onProgress?.({ runKey, phase, pages: cp.pages, ticketsSeen: cp.ticketsSeen, linesAdded: cp.linesAdded, invoicesIssued: cp.invoicesIssued });

@@ -49,14 +49,20 @@ export async function vatStatusOf(vatId: string, vat: VatRegistry): Promise<{ st
   return { status: 'unchecked' };
 }
 
-/** Re-checks the org's VAT ID with VIES (before invoicing) and stores a changed status. */
-export async function recheckVat(settings: BillingSettings, deps: { vat: VatRegistry; clock: Clock; store: Pick<BillingBatchStore, 'recordVatCheck'> }): Promise<BillingSettings> {
+/**
+ * Re-checks the org's VAT ID with VIES (before invoicing) and stores a changed status. Undefined when the stored
+ * settings no longer hold this VAT ID (an admin changed it meanwhile): nothing is stored, the caller re-reads.
+ */
+export async function recheckVat(
+  settings: BillingSettings,
+  deps: { vat: VatRegistry; clock: Clock; store: Pick<BillingBatchStore, 'recordVatCheck'> },
+): Promise<BillingSettings | undefined> {
   if (!settings.vatId) return settings;
   const { status, name } = await vatStatusOf(settings.vatId, deps.vat);
   // VIES down: a previous verification stays valid for this invoice; a new ID stays pending.
   const next: VatStatus = status === 'pending' && settings.vatStatus === 'verified' ? 'verified' : status;
   const check = { vatStatus: next, vatCheckedAt: deps.clock.now().toISOString(), ...(name ? { vatName: name } : {}) };
   // Only the VAT fields, and only while the settings still hold this ID: an admin's change meanwhile stays.
-  if (next !== settings.vatStatus || status !== 'pending') await deps.store.recordVatCheck(settings.orgId, settings.vatId, check);
+  if ((next !== settings.vatStatus || status !== 'pending') && !(await deps.store.recordVatCheck(settings.orgId, settings.vatId, check))) return undefined;
   return { ...settings, ...check };
 }
