@@ -230,4 +230,18 @@ describe('lists guarded by the billing report switch (BI-1: the switch read with
     const later = { now: () => new Date(NOW.getTime() + REPORT_CURSOR_MS + 1) };
     for (const r of await both(on, later, next)) expect(r).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ name: 'ValidationError', code: 'invalid_cursor', param: 'query.cursor' }) });
   });
+
+  it('counts the 15 minutes from the first page (when the switch was read), not from the page before', async () => {
+    const on = storeWith({ reportEnabled: true });
+    const at = (ms: number) => ({ now: () => new Date(NOW.getTime() + ms) });
+    const cursorsOf = (rs: PromiseSettledResult<{ nextCursor?: string | undefined }>[]) => ({
+      invoices: (rs[0] as PromiseFulfilledResult<{ nextCursor?: string }>).value.nextCursor,
+      payments: (rs[1] as PromiseFulfilledResult<{ nextCursor?: string }>).value.nextCursor,
+    });
+    const second = cursorsOf(await both(on, at(10 * 60_000), cursorsOf(await both(on, clock))));
+    expect(second.invoices).toEqual(expect.any(String));
+    expect(second.payments).toEqual(expect.any(String));
+    for (const r of await both(on, at(20 * 60_000), second)) expect(r).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ code: 'invalid_cursor' }) });
+    for (const r of await both(on, at(REPORT_CURSOR_MS), second)) expect(r).toMatchObject({ status: 'fulfilled' });
+  });
 });

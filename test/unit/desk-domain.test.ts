@@ -192,6 +192,21 @@ describe('listTickets', () => {
     await expect(listTickets({ scope: 'org', limit: 10, cursor: first.nextCursor }, principal(), { store, clock: later, cursors })).rejects.toMatchObject({ code: 'invalid_cursor' });
     await expect(listTickets({ scope: 'mine', limit: 10, cursor: mine.nextCursor }, principal(), { store, clock: later, cursors })).resolves.toMatchObject({ items: [] });
   });
+
+  it('counts the 15 minutes from the first page: a later page does not start the window again', async () => {
+    const store = fakeStore({ listOrgTickets: async () => ({ ...page, settings: { orgId: 'org_aaaaaaaa01', visibility: 'org' } }) });
+    const at = (ms: number) => ({ now: () => new Date(NOW.getTime() + ms) });
+    const first = await listTickets({ scope: 'org', limit: 10 }, principal(), { store, clock, cursors });
+    const second = await listTickets({ scope: 'org', limit: 10, cursor: first.nextCursor }, principal(), { store, clock: at(10 * 60_000), cursors });
+    expect(second.nextCursor).toEqual(expect.any(String));
+    // 20 minutes after the first page (10 after the second): the setting was read 20 minutes ago, refused.
+    await expect(listTickets({ scope: 'org', limit: 10, cursor: second.nextCursor }, principal(), { store, clock: at(20 * 60_000), cursors })).rejects.toMatchObject({
+      code: 'invalid_cursor',
+    });
+    await expect(listTickets({ scope: 'org', limit: 10, cursor: second.nextCursor }, principal(), { store, clock: at(MEMBER_ORG_CURSOR_MS), cursors })).resolves.toMatchObject({
+      items: [],
+    });
+  });
 });
 
 describe('updateDeskIntake', () => {

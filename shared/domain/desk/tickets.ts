@@ -130,8 +130,13 @@ export function listFilter(q: Pick<ListTicketsInput, 'status' | 'from' | 'to' | 
   return { status: q.status, from, to, requesterId: q.requesterId };
 }
 
-/** Pagination cursors carry their issue time, so a cursor that stands in for a setting can expire. */
+/**
+ * Pagination cursors carry the time of the first page (the one whose Query read the setting the cursor stands
+ * in for), so a cursor that stands in for a setting expires that long after the setting was read: the next
+ * page's cursor keeps the time it was given, it does not start the window again.
+ */
 function pager(cursors: Cursors, scope: string, now: Date) {
+  let readAt = now.getTime();
   return {
     async decode(cursor: string | undefined, maxAgeMs?: number): Promise<Record<string, unknown> | undefined> {
       const raw = (await cursors.decode(cursor, scope)) as { k?: Record<string, unknown>; t?: number } | undefined;
@@ -139,9 +144,10 @@ function pager(cursors: Cursors, scope: string, now: Date) {
       if (typeof raw.t !== 'number' || !raw.k || (maxAgeMs !== undefined && now.getTime() - raw.t > maxAgeMs)) {
         throw new ValidationError('invalid_cursor', 'This cursor is invalid here; start again from the first page.', 'query.cursor');
       }
+      readAt = raw.t;
       return raw.k;
     },
-    encode: async (lastKey: Record<string, unknown> | undefined) => (lastKey ? cursors.encode({ k: lastKey, t: now.getTime() }, scope) : undefined),
+    encode: async (lastKey: Record<string, unknown> | undefined) => (lastKey ? cursors.encode({ k: lastKey, t: readAt }, scope) : undefined),
   };
 }
 export { pager as deskPager };
