@@ -315,6 +315,51 @@ describe('the copies under races (repositories against DynamoDB Local)', () => {
     expect(await membershipItemOf(invitee.userId, org.orgId)).toMatchObject({ userName: 'Renamed Meanwhile', userEmail: invitee.email });
   });
 
+  it('a join whose profile is renamed before every try answers 409 account_busy after 3 tries and writes no membership', async () => {
+    const invitee = await createTestUser({ email: uniqueEmail(org.domains[0]), tier: 'basic' });
+    await call(admin, 'POST', '/account/users/invitations', { body: { email: invitee.email, role: 'buyer' }, headers: { 'idempotency-key': randomUUID() } });
+    const before = await loaded(invitee.userId);
+    const invitation = await getInvitation(invitee.email, org.orgId);
+    const membership: Membership = {
+      userId: invitee.userId,
+      orgId: org.orgId,
+      orgName: org.name,
+      orgKind: org.kind,
+      role: 'buyer',
+      accessGroup: 'Enterprise customer',
+      joinedAt: new Date().toISOString(),
+      ...memberCopiesOf(before.profile),
+    };
+    const write = acceptInvitation({ sealer: await getSealer() });
+    // A real concurrent writer: the invitee renames themselves before every try of the join's transaction.
+    const name = `renameChurn${randomUUID()}`;
+    let renames = 0;
+    dynamoClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand') {
+          renames++;
+          await updateItem(keys.user(invitee.userId), new Expr().set({ name: `Renamed ${renames}` }));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      const attempt = write({
+        invitation: invitation as NonNullable<typeof invitation>,
+        membership,
+        email: { template: 'org_joined', locale: 'en', to: invitee.email, data: { name: 'Test User', orgName: org.name, role: 'buyer', accessGroup: 'Enterprise customer' } },
+        now: new Date(),
+      });
+      await expect(attempt).rejects.toMatchObject({ name: 'ConflictError', code: 'account_busy' });
+    } finally {
+      dynamoClient().middlewareStack.remove(name);
+    }
+    expect(renames).toBe(3);
+    expect(await membershipItemOf(invitee.userId, org.orgId)).toBeUndefined();
+    expect(await getInvitation(invitee.email, org.orgId)).toBeDefined();
+  });
+
   it('more memberships than one transaction holds: the source and the first 98 copies together, the rest right after', async () => {
     const user = await createTestUser({ org: { org, role: 'buyer' } });
     for (let i = 0; i < 98; i++) {

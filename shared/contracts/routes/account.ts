@@ -189,11 +189,14 @@ export const updateProfile = /* @__PURE__ */ shakable(() => defineRoute({
   path: '/account/profile',
   handler: 'account/update-profile',
   summary: 'Update your profile and company details (AC-3, ON-7)',
-  description: 'The email address changes through requestEmailChange and confirmEmailChange (the new address must be proven). 409 `registration_required` for company fields before registration.',
+  description:
+    'The email address changes through requestEmailChange and confirmEmailChange (the new address must be proven). 409 `registration_required` for company fields before registration; ' +
+    '409 `account_busy` when your memberships changed three times while the new name was being copied to them (retry).',
   tags: TAGS,
   auth: { kind: 'user' },
   request: { body: ProfileUpdate },
   responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'The profile after the change.', schema: ProfileView } },
+  errors: { 409: '`registration_required`: company fields before registration; `account_busy`: your memberships changed three times while the new name was copied to them (retry).' },
   lambda: { uses: ['table:write'] },
 }));
 
@@ -305,7 +308,7 @@ export const acceptInvitation = /* @__PURE__ */ shakable(() => defineRoute({
   summary: 'Join the org that invited your verified address, with the invited role',
   description:
     'Call after signing up or signing in with the invited address. Single use; 404 `invitation_not_found` when none is pending (used, expired, revoked or for another address); ' +
-    '409 `already_member`; 403 `free_mail_domain` for free-mail accounts. A confirmation email follows.',
+    '409 `already_member`, or `account_busy` when your name or email changed three times while joining (retry); 403 `free_mail_domain` for free-mail accounts. A confirmation email follows.',
   tags: TAGS,
   auth: { kind: 'user' },
   request: { path: z.strictObject({ orgId: OrgId }) },
@@ -322,6 +325,7 @@ export const acceptInvitation = /* @__PURE__ */ shakable(() => defineRoute({
       ),
     },
   },
+  errors: { 409: '`already_member`; `account_busy`: your name or email changed three times while joining (retry).' },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 

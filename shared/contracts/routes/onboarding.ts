@@ -92,11 +92,12 @@ export const submitRegistration = /* @__PURE__ */ shakable(() => defineRoute({
   summary: 'Say who you are and register your business details (ON-3, ON-4)',
   description:
     'Matches your verified email domain (a subdomain matches its parent; the longest registered suffix wins) to the organizations owning it. ' +
-    'Free-mail and disposable addresses cannot get company access (403).',
+    'Free-mail and disposable addresses cannot get company access (403). 409 `account_busy` when your name or email changed three times while joining (retry).',
   tags: ['Onboarding'],
   auth: { kind: 'user' },
   request: { body: RegistrationDetails },
   responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'What happened to the account.', schema: RegistrationOutcome } },
+  errors: { 409: '`account_busy`: your name or email changed three times while joining; retry.' },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 
@@ -106,10 +107,12 @@ export const chooseOrganization = /* @__PURE__ */ shakable(() => defineRoute({
   path: '/onboarding/organization-choice',
   handler: 'onboarding/choose-organization',
   summary: 'Pick your organization among those sharing your email domain (ON-4)',
+  description: '409 `account_busy` when your name or email changed three times while joining (retry).',
   tags: ['Onboarding'],
   auth: { kind: 'user' },
   request: { body: withMeta(z.strictObject({ orgId: OrgId }), { id: 'ChooseOrganizationRequest' }) },
   responses: PORTAL_RESPONSE_SCHEMAS && { 200: { description: 'Attached to the chosen organization.', schema: RegistrationOutcome } },
+  errors: { 409: '`account_busy`: your name or email changed three times while joining; retry.' },
   lambda: { uses: ['table:write', 'outbox'] },
 }));
 

@@ -169,7 +169,8 @@ export const copiesMoved = (e: unknown, profileIndex: number, copies: MemberCopi
 /**
  * Runs `write` (a transaction creating a membership with `copies`, its profile update at `profileIndex` built
  * with joiningProfile and withOldOnFailure); if the profile's name or email changed since they were read, runs
- * it again with the current ones (the refusal returns them: no read). Any other failure is the caller's.
+ * it again with the current ones (the refusal returns them: no read), MAX_ATTEMPTS times at most, then 409
+ * `account_busy`. Any other failure is the caller's.
  */
 export async function withCurrentCopies(copies: MemberCopies, profileIndex: number, write: (copies: MemberCopies) => Promise<void>): Promise<void> {
   let current = copies;
@@ -179,8 +180,9 @@ export async function withCurrentCopies(copies: MemberCopies, profileIndex: numb
       return;
     } catch (e) {
       const reasons = cancellationReasons(e);
-      const moved = reasons && attempt < MAX_ATTEMPTS ? movedCopies(reasons[profileIndex], current) : undefined;
+      const moved = reasons ? movedCopies(reasons[profileIndex], current) : undefined;
       if (!moved) throw e;
+      if (attempt >= MAX_ATTEMPTS) throw new ConflictError('account_busy', 'Your account changed while this was being saved. Try again.');
       current = moved;
     }
   }
