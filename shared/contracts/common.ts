@@ -63,7 +63,19 @@ export const IdempotencyKey = /* @__PURE__ */ shakable(() => withMeta(z.string()
 
 export const OrgId = /* @__PURE__ */ shakable(() => z.string().check(z.regex(/^org_[0-9a-z]{8,40}$/, 'not an organization id'), z.maxLength(44)));
 export const UserId = /* @__PURE__ */ shakable(() => z.string().check(z.minLength(1), z.maxLength(128)));
-export const Email = /* @__PURE__ */ shakable(() => z.email().check(z.maxLength(254), z.toLowerCase()));
+/**
+ * Labels an email's domain may have. Every write that attaches an account to an org checks the owners of the
+ * domain and of each parent domain in the same transaction (one ConditionCheck per suffix, 100 actions at
+ * most), so the depth is bounded here: 16 labels is far beyond any real company's mail domain.
+ */
+export const MAX_EMAIL_DOMAIN_LABELS = 16;
+export const Email = /* @__PURE__ */ shakable(() =>
+  z.email().check(
+    z.maxLength(254),
+    z.refine((e) => (e.split('@')[1] ?? '').split('.').length <= MAX_EMAIL_DOMAIN_LABELS, `a mail domain of at most ${MAX_EMAIL_DOMAIN_LABELS} labels`),
+    z.toLowerCase(),
+  ),
+);
 export const Locale = /* @__PURE__ */ shakable(() => withMeta(z.enum(LOCALES), { id: 'Locale' }));
 export type Locale = z.infer<typeof Locale>;
 export const CountryCode = /* @__PURE__ */ shakable(() => z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code')));

@@ -107,6 +107,7 @@ describe('signup and email verification', () => {
   it.each([
     ['a short password', { password: 'short-pass1' }, 'body.password'],
     ['an invalid email', { email: 'not-an-email' }, 'body.email'],
+    ['an email domain of more than 16 labels', { email: `deep@${'a.'.repeat(16)}example.com` }, 'body.email'],
     ['an unknown locale', { locale: 'xx' }, 'body.locale'],
     ['a non-E.164 phone', { phone: '06 12 34 56 78' }, 'body.phone'],
     ['an unknown field', { isAdmin: true }, 'body.isAdmin'],

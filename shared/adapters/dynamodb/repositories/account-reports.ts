@@ -86,6 +86,8 @@ export const invoiceReportSource: InvoiceReportSource = {
         ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#issuedAt': 'issuedAt', '#reportEnabled': 'reportEnabled' },
         ExpressionAttributeValues: { ':pk': keys.invoiceReportPartition(orgId), ':lo': lo, ':to': range.to, ':switch': switchSk },
         ScanIndexForward: false,
+        // The switch is read as written, like the lists' first pages (an invoice just issued shows too).
+        ConsistentRead: true,
         Limit: REPORT_PAGE_SIZE,
         ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
       });
