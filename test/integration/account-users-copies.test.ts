@@ -236,6 +236,55 @@ describe('a review approval that creates a membership', () => {
 describe('the copies under races (repositories against DynamoDB Local)', () => {
   const loaded = async (userId: string) => (await dynamoPrincipalStore.load(userId)) as { profile: UserProfile; memberships: Membership[] };
 
+  /** Runs `body` with `other` (a real concurrent write) run before every transaction the client sends; `other`'s count of runs. */
+  async function beforeEveryTransaction<T>(other: () => Promise<unknown>, body: () => Promise<T>): Promise<{ result: T; runs: number }> {
+    const name = `concurrentWriter${randomUUID()}`;
+    let runs = 0;
+    dynamoClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand') {
+          runs++;
+          await other();
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      return { result: await body(), runs };
+    } finally {
+      dynamoClient().middlewareStack.remove(name);
+    }
+  }
+
+  /** An invited user, and the acceptInvitation write of their join with the copies read now (before `meanwhile`). */
+  async function invitedJoin(meanwhile: (invitee: TestUser) => Promise<void> = async () => undefined) {
+    const invitee = await createTestUser({ email: uniqueEmail(org.domains[0]), tier: 'basic' });
+    await call(admin, 'POST', '/account/users/invitations', { body: { email: invitee.email, role: 'buyer' }, headers: { 'idempotency-key': randomUUID() } });
+    const before = await loaded(invitee.userId);
+    const invitation = await getInvitation(invitee.email, org.orgId);
+    await meanwhile(invitee);
+    const membership: Membership = {
+      userId: invitee.userId,
+      orgId: org.orgId,
+      orgName: org.name,
+      orgKind: org.kind,
+      role: 'buyer',
+      accessGroup: 'Enterprise customer',
+      joinedAt: new Date().toISOString(),
+      ...memberCopiesOf(before.profile),
+    };
+    const write = acceptInvitation({ sealer: await getSealer() });
+    const join = () =>
+      write({
+        invitation: invitation as NonNullable<typeof invitation>,
+        membership,
+        email: { template: 'org_joined', locale: 'en', to: invitee.email, data: { name: 'Test User', orgName: org.name, role: 'buyer', accessGroup: 'Enterprise customer' } },
+        now: new Date(),
+      });
+    return { invitee, join };
+  }
+
   it('a rename whose principal predates a new membership updates that one too (the version condition, then a reload)', async () => {
     const user = await createTestUser({ org: { org, role: 'buyer' } });
     const stale = await loaded(user.userId);
@@ -251,24 +300,10 @@ describe('the copies under races (repositories against DynamoDB Local)', () => {
     const before = await profileItem(user.userId);
     // A real concurrent writer: before every transaction, another membership change moves the profile's
     // memberships version on (a fault no request sequence can cause three times in a row on its own).
-    const name = `membershipChurn${randomUUID()}`;
-    let bumps = 0;
-    dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand') {
-          bumps++;
-          await updateItem(keys.user(user.userId), new Expr().add('membershipsVersion', 1));
-        }
-        return next(args);
-      },
-      { step: 'initialize', name },
+    const { result: res, runs: bumps } = await beforeEveryTransaction(
+      () => updateItem(keys.user(user.userId), new Expr().add('membershipsVersion', 1)),
+      () => call(user, 'PATCH', '/account/profile', { body: { name: 'Never Saved' } }),
     );
-    let res: ApiResponse;
-    try {
-      res = await call(user, 'PATCH', '/account/profile', { body: { name: 'Never Saved' } });
-    } finally {
-      dynamoClient().middlewareStack.remove(name);
-    }
     expect(res.status, res.text).toBe(409);
     expect((res.body as { error: { code: string } }).error.code).toBe('account_busy');
     expect(bumps).toBe(3);
@@ -287,74 +322,22 @@ describe('the copies under races (repositories against DynamoDB Local)', () => {
   });
 
   it('a join whose copies predate a rename writes the current name (the profile condition, then once more)', async () => {
-    const invitee = await createTestUser({ email: uniqueEmail(org.domains[0]), tier: 'basic' });
-    await call(admin, 'POST', '/account/users/invitations', { body: { email: invitee.email, role: 'buyer' }, headers: { 'idempotency-key': randomUUID() } });
-    const before = await loaded(invitee.userId);
-    const invitation = await getInvitation(invitee.email, org.orgId);
-    expect((await call(invitee, 'PATCH', '/account/profile', { body: { name: 'Renamed Meanwhile' } })).status).toBe(200);
-    const membership: Membership = {
-      userId: invitee.userId,
-      orgId: org.orgId,
-      orgName: org.name,
-      orgKind: org.kind,
-      role: 'buyer',
-      accessGroup: 'Enterprise customer',
-      joinedAt: new Date().toISOString(),
-      ...memberCopiesOf(before.profile),
-    };
-    const write = acceptInvitation({ sealer: await getSealer() });
-    const { calls } = await countDynamoCalls(() =>
-      write({
-        invitation: invitation as NonNullable<typeof invitation>,
-        membership,
-        email: { template: 'org_joined', locale: 'en', to: invitee.email, data: { name: 'Test User', orgName: org.name, role: 'buyer', accessGroup: 'Enterprise customer' } },
-        now: new Date(),
-      }),
-    );
+    const { invitee, join } = await invitedJoin(async (invitee) => {
+      expect((await call(invitee, 'PATCH', '/account/profile', { body: { name: 'Renamed Meanwhile' } })).status).toBe(200);
+    });
+    const { calls } = await countDynamoCalls(join);
     expect(calls).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
     expect(await membershipItemOf(invitee.userId, org.orgId)).toMatchObject({ userName: 'Renamed Meanwhile', userEmail: invitee.email });
   });
 
   it('a join whose profile is renamed before every try answers 409 account_busy after 3 tries and writes no membership', async () => {
-    const invitee = await createTestUser({ email: uniqueEmail(org.domains[0]), tier: 'basic' });
-    await call(admin, 'POST', '/account/users/invitations', { body: { email: invitee.email, role: 'buyer' }, headers: { 'idempotency-key': randomUUID() } });
-    const before = await loaded(invitee.userId);
-    const invitation = await getInvitation(invitee.email, org.orgId);
-    const membership: Membership = {
-      userId: invitee.userId,
-      orgId: org.orgId,
-      orgName: org.name,
-      orgKind: org.kind,
-      role: 'buyer',
-      accessGroup: 'Enterprise customer',
-      joinedAt: new Date().toISOString(),
-      ...memberCopiesOf(before.profile),
-    };
-    const write = acceptInvitation({ sealer: await getSealer() });
+    const { invitee, join } = await invitedJoin();
     // A real concurrent writer: the invitee renames themselves before every try of the join's transaction.
-    const name = `renameChurn${randomUUID()}`;
     let renames = 0;
-    dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand') {
-          renames++;
-          await updateItem(keys.user(invitee.userId), new Expr().set({ name: `Renamed ${renames}` }));
-        }
-        return next(args);
-      },
-      { step: 'initialize', name },
+    await beforeEveryTransaction(
+      () => updateItem(keys.user(invitee.userId), new Expr().set({ name: `Renamed ${++renames}` })),
+      () => expect(join()).rejects.toMatchObject({ name: 'ConflictError', code: 'account_busy' }),
     );
-    try {
-      const attempt = write({
-        invitation: invitation as NonNullable<typeof invitation>,
-        membership,
-        email: { template: 'org_joined', locale: 'en', to: invitee.email, data: { name: 'Test User', orgName: org.name, role: 'buyer', accessGroup: 'Enterprise customer' } },
-        now: new Date(),
-      });
-      await expect(attempt).rejects.toMatchObject({ name: 'ConflictError', code: 'account_busy' });
-    } finally {
-      dynamoClient().middlewareStack.remove(name);
-    }
     expect(renames).toBe(3);
     expect(await membershipItemOf(invitee.userId, org.orgId)).toBeUndefined();
     expect(await getInvitation(invitee.email, org.orgId)).toBeDefined();
