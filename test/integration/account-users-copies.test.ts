@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
 import { ET, Expr, type Item, getItem, putItem, transact, txDelete, updateItem } from '#shared/adapters/dynamodb/commands.ts';
-import { dynamoClient } from '#shared/adapters/dynamodb/client.ts';
 import { IDENTITY_ENTITY } from '#shared/adapters/dynamodb/entities/identity.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { getInvitation, removeMember, updateProfile } from '#shared/adapters/dynamodb/repositories/account-items.ts';
@@ -12,7 +11,7 @@ import { dynamoPrincipalStore } from '#shared/adapters/dynamodb/repositories/pri
 import { type Membership, type Org, type UserProfile, memberCopiesOf } from '#shared/domain/identity/model.ts';
 import { orgIdFor } from '#shared/domain/reviews/steps.ts';
 import { type ApiResponse, type TestApi, startTestApi } from '#test/support/api.ts';
-import { countDynamoCalls } from '#test/support/dynamo-calls.ts';
+import { beforeEachDynamoCommand, countDynamoCalls } from '#test/support/dynamo-calls.ts';
 import { type TestUser, createTestOrg, createTestUser, uniqueEmail } from '#test/support/identity.ts';
 import { codeFromMailbox } from '#test/support/onboarding.ts';
 
@@ -238,23 +237,9 @@ describe('the copies under races (repositories against DynamoDB Local)', () => {
 
   /** Runs `body` with `other` (a real concurrent write) run before every transaction the client sends; `other`'s count of runs. */
   async function beforeEveryTransaction<T>(other: () => Promise<unknown>, body: () => Promise<T>): Promise<{ result: T; runs: number }> {
-    const name = `concurrentWriter${randomUUID()}`;
     let runs = 0;
-    dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand') {
-          runs++;
-          await other();
-        }
-        return next(args);
-      },
-      { step: 'initialize', name },
-    );
-    try {
-      return { result: await body(), runs };
-    } finally {
-      dynamoClient().middlewareStack.remove(name);
-    }
+    const result = await beforeEachDynamoCommand('TransactWriteItemsCommand', () => (runs++, other()), body);
+    return { result, runs };
   }
 
   /** An invited user, and the acceptInvitation write of their join with the copies read now (before `meanwhile`). */

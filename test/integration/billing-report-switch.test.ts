@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viesRegistry } from '#shared/adapters/billing/vies.ts';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { documentClient, dynamoClient } from '#shared/adapters/dynamodb/client.ts';
+import { documentClient } from '#shared/adapters/dynamodb/client.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { billingBatchStore } from '#shared/adapters/dynamodb/repositories/billing-batch.ts';
 import { billingStore } from '#shared/adapters/dynamodb/repositories/billing.ts';
@@ -16,7 +16,7 @@ import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
 import { systemClock } from '#shared/lib/ids.ts';
 import { putReadyTicket, setBillingMode } from '#test/builders/billing.ts';
 import { type ApiResponse, type TestApi, startTestApi } from '#test/support/api.ts';
-import { countDynamoCalls } from '#test/support/dynamo-calls.ts';
+import { beforeEachDynamoCommand, countDynamoCalls } from '#test/support/dynamo-calls.ts';
 import { type TestUser, createTestOrg, createTestUser } from '#test/support/identity.ts';
 
 /**
@@ -229,19 +229,8 @@ describe('settings writes (P70)', () => {
   /** The keys each TransactWriteItems of `fn` wrote, as JSON (marshalled or not, whichever the stack holds). */
   async function transactions<T>(fn: () => Promise<T>): Promise<{ result: T; writes: string[] }> {
     const writes: string[] = [];
-    const name = `billingSwitchProbe${randomUUID()}`;
-    dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        if (/^TransactWrite(Items)?Command$/.test(String((context as { commandName?: string }).commandName))) writes.push(JSON.stringify(args.input));
-        return next(args);
-      },
-      { step: 'initialize', name },
-    );
-    try {
-      return { result: await fn(), writes };
-    } finally {
-      dynamoClient().middlewareStack.remove(name);
-    }
+    const result = await beforeEachDynamoCommand('TransactWriteItemsCommand', (input) => void writes.push(JSON.stringify(input)), fn);
+    return { result, writes };
   }
 
   it('writes the settings item and the switch mirror in one transaction (the settings route, the VAT ID route); the batch\'s VAT re-check touches the VAT fields only', async () => {
@@ -292,9 +281,7 @@ describe('settings writes (P70)', () => {
   it('re-applies a save whose settings changed after it read them (the other change stays); 409 settings_changed after 3 lost races', async () => {
     // A real concurrent writer: another admin's save lands between this request's read and its write,
     // on the first `races` writes of the request.
-    const name = `settingsRace${randomUUID()}`;
     let races = 0;
-    let racing = false;
     let other: (s: BillingSettings) => BillingSettings = (s) => s;
     // The other writer: by default a route save of `other(current)`, which moves `updatedAt`.
     const routeSave = async () => {
@@ -302,22 +289,12 @@ describe('settings writes (P70)', () => {
       await billingStore().putSettings({ ...other(current), updatedAt: new Date(Date.now() + 1000).toISOString() });
     };
     let racer = routeSave;
-    dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand' && races > 0 && !racing) {
-          races--;
-          racing = true;
-          try {
-            await racer();
-          } finally {
-            racing = false;
-          }
-        }
-        return next(args);
-      },
-      { step: 'initialize', name },
-    );
-    try {
+    const race = async () => {
+      if (races === 0) return;
+      races--;
+      await racer();
+    };
+    await beforeEachDynamoCommand('TransactWriteItemsCommand', race, async () => {
       // 1. The settings save loses one race to a VAT save: it goes through on top of it.
       races = 1;
       other = (s) => ({ ...s, vatId: 'FR40303265045', vatStatus: 'verified' });
@@ -359,9 +336,7 @@ describe('settings writes (P70)', () => {
       const after = await get(keys.billingSettings(org.orgId));
       expect(after?.updatedAt).not.toBe(before?.updatedAt);
       expect(after).toMatchObject({ vatId: 'FR59542051180', vatCheckedAt: before?.vatCheckedAt });
-    } finally {
-      dynamoClient().middlewareStack.remove(name);
-    }
+    });
     // Without a race the same saves go through.
     expect((await call(admin, 'PUT', '/billing/settings', { body: { mode: 'per_order', contacts: [], reportEnabled: true } })).status).toBe(200);
   });

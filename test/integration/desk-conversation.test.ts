@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { getSealer } from '#shared/adapters/crypto/seal-key.ts';
-import { dynamoClient } from '#shared/adapters/dynamodb/client.ts';
 import { deskStore } from '#shared/adapters/dynamodb/repositories/desk.ts';
 import { ErrorBody } from '#shared/contracts/common.ts';
 import { markTicketBilled } from '#shared/domain/desk/workflow.ts';
 import type { Org } from '#shared/domain/identity/model.ts';
 import { systemClock } from '#shared/lib/ids.ts';
 import { type ApiResponse, type TestApi, startTestApi } from '#test/support/api.ts';
-import { countDynamoCalls } from '#test/support/dynamo-calls.ts';
+import { beforeEachDynamoCommand, countDynamoCalls } from '#test/support/dynamo-calls.ts';
 import { type TestUser, createTestOrg, createTestUser } from '#test/support/identity.ts';
 import { mailTo, waitForMail } from '#test/support/mailbox.ts';
 
@@ -259,25 +258,15 @@ describe('comments (SD-4)', () => {
   it('answers 409 ticket_changed when its guarded write is refused but the ticket reads fine again (it changed in between)', async () => {
     // A change that comes and goes between the guard and the read that explains it cannot be caused on
     // purpose: the guard's refusal is injected once (the only fault injected in this file).
-    const name = `refuseOnce${randomUUID()}`;
     let refusals = 0;
-    dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand' && refusals === 0) {
-          refusals++;
-          // The idempotency record's Put first, then the ticket's guard.
-          throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name },
-    );
+    const refuseOnce = () => {
+      if (refusals > 0) return;
+      refusals++;
+      // The idempotency record's Put first, then the ticket's guard.
+      throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
+    };
     const before = await get(requester, `/desk/tickets/${ticket.ticketId}/comments?limit=100`);
-    try {
-      expectError(await comment(requester, ticket.ticketId, { body: 'Raced.' }), 409, 'ticket_changed');
-    } finally {
-      dynamoClient().middlewareStack.remove(name);
-    }
+    await beforeEachDynamoCommand('TransactWriteItemsCommand', refuseOnce, async () => expectError(await comment(requester, ticket.ticketId, { body: 'Raced.' }), 409, 'ticket_changed'));
     expect(refusals).toBe(1);
     const after = await get(requester, `/desk/tickets/${ticket.ticketId}/comments?limit=100`);
     expect(after.body.items).toEqual(before.body.items);

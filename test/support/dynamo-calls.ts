@@ -45,3 +45,32 @@ export async function recordDynamoCalls<T>(fn: () => Promise<T>): Promise<{ resu
   const result = await fn();
   return { result, calls: counts.slice(start).map((command, i) => ({ command, pk: firstKeys[start + i] })) };
 }
+
+/**
+ * Runs `body` with `before` called ahead of every `command` (e.g. `TransactWriteItemsCommand`) the client sends
+ * meanwhile, with the command's input: a real concurrent write placed between a request's read and its write,
+ * or (throwing) a fault no request can cause. `before`'s own commands pass through untouched.
+ */
+export async function beforeEachDynamoCommand<T>(command: string, before: (input: unknown) => Promise<unknown> | void, body: () => Promise<T>): Promise<T> {
+  const name = `testBefore${command}${Math.random().toString(36).slice(2)}`;
+  let inside = false;
+  dynamoClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      if ((context as { commandName?: string }).commandName === command && !inside) {
+        inside = true;
+        try {
+          await before(args.input);
+        } finally {
+          inside = false;
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    return await body();
+  } finally {
+    dynamoClient().middlewareStack.remove(name);
+  }
+}
