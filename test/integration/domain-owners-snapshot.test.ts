@@ -7,6 +7,7 @@ import { ErrorBody } from '#shared/contracts/common.ts';
 import type { DomainOwnersSnapshot } from '#shared/domain/onboarding/domain-owners.ts';
 import { type TestApi, startTestApi } from '#test/support/api.ts';
 import { recordDynamoCalls } from '#test/support/dynamo-calls.ts';
+import type { Org } from '#shared/domain/identity/model.ts';
 import { type TestUser, createTestOrg, createTestUser, decodeClaims, signIn, uniqueEmail } from '#test/support/identity.ts';
 import { waitForMail } from '#test/support/mailbox.ts';
 import { REGISTRATION_DETAILS, STRONG_PASSWORD, codeFromMailbox, signUpAndVerify } from '#test/support/onboarding.ts';
@@ -44,6 +45,17 @@ const choose = (user: TestUser, orgId: string) => api.call('POST', '/onboarding/
 const submitReview = (user: TestUser) =>
   api.call('POST', '/organization-reviews', { token: user.tokens.accessToken, body: REVIEW_BODY, headers: { 'idempotency-key': randomUUID() } });
 
+/** Another org owning `north`'s domain too (a co-owner item beside it in P2), named `name`. */
+async function coOwner(north: Org, letter: string, name: string) {
+  const other = { ...north, orgId: `org_${letter}${randomUUID().replace(/-/g, '').slice(0, 14)}`, name };
+  await directory.addDomainOwner(north.domains[0] as string, other);
+  return other;
+}
+/** Agency North and Agency South sharing North's domain. */
+async function sharedDomain() {
+  const north = await createTestOrg({ name: 'Agency North' });
+  return { north, south: await coOwner(north, 's', 'Agency South') };
+}
 const snapshotOnProfile = async (userId: string) => (await getItem(keys.user(userId)))?.domainOwners as DomainOwnersSnapshot | undefined;
 const ownerIds = (s: DomainOwnersSnapshot | undefined) => s?.found.flatMap((f) => f.owners.map((o) => o.orgId)).sort();
 
@@ -129,9 +141,7 @@ describe('registration and org choice', () => {
   });
 
   it('offers the owners of a shared domain and joins the chosen one from the snapshot, 2 calls each', async () => {
-    const north = await createTestOrg({ name: 'Agency North' });
-    const south = { ...north, orgId: `org_s${randomUUID().replace(/-/g, '').slice(0, 14)}`, name: 'Agency South' };
-    await directory.addDomainOwner(north.domains[0] as string, south);
+    const { north, south } = await sharedDomain();
     const user = await signedUp(uniqueEmail(north.domains[0]));
 
     const registered = await callsOf(() => register(user));
@@ -143,13 +153,10 @@ describe('registration and org choice', () => {
   });
 
   it('lets a user choose an org that became a co-owner after sign-up (a refusal from the snapshot is checked by a read)', async () => {
-    const north = await createTestOrg({ name: 'Agency North' });
-    const south = { ...north, orgId: `org_s${randomUUID().replace(/-/g, '').slice(0, 14)}`, name: 'Agency South' };
-    await directory.addDomainOwner(north.domains[0] as string, south);
+    const { north } = await sharedDomain();
     const user = await signedUp(uniqueEmail(north.domains[0]));
     expect((await register(user)).body.status).toBe('choose_organization');
-    const west = { ...north, orgId: `org_w${randomUUID().replace(/-/g, '').slice(0, 14)}`, name: 'Agency West' };
-    await directory.addDomainOwner(north.domains[0] as string, west);
+    const west = await coOwner(north, 'w', 'Agency West');
 
     const { res, calls } = await callsOf(() => choose(user, west.orgId));
     expect(res.status, res.text).toBe(200);
@@ -159,12 +166,10 @@ describe('registration and org choice', () => {
   });
 
   it('joins a candidate of a stale snapshot only after the read confirms it (owner list changed: transaction refused)', async () => {
-    const north = await createTestOrg({ name: 'Agency North' });
-    const south = { ...north, orgId: `org_s${randomUUID().replace(/-/g, '').slice(0, 14)}`, name: 'Agency South' };
-    await directory.addDomainOwner(north.domains[0] as string, south);
+    const { north, south } = await sharedDomain();
     const user = await signedUp(uniqueEmail(north.domains[0]));
     expect((await register(user)).body.status).toBe('choose_organization');
-    await directory.addDomainOwner(north.domains[0] as string, { ...north, orgId: `org_e${randomUUID().replace(/-/g, '').slice(0, 14)}`, name: 'Agency East' });
+    await coOwner(north, 'e', 'Agency East');
 
     const { res, calls } = await callsOf(() => choose(user, south.orgId));
     expect(res.body).toMatchObject({ status: 'joined', organization: { orgId: south.orgId } });
@@ -172,9 +177,7 @@ describe('registration and org choice', () => {
   });
 
   it('answers a non-candidate exactly as without a snapshot (404 after the read)', async () => {
-    const north = await createTestOrg({ name: 'Agency North' });
-    const south = { ...north, orgId: `org_s${randomUUID().replace(/-/g, '').slice(0, 14)}`, name: 'Agency South' };
-    await directory.addDomainOwner(north.domains[0] as string, south);
+    const { north } = await sharedDomain();
     const other = await createTestOrg();
     const withSnapshot = await signedUp(uniqueEmail(north.domains[0]));
     const without = await createTestUser({ email: uniqueEmail(north.domains[0]) });
@@ -189,9 +192,7 @@ describe('registration and org choice', () => {
   });
 
   it('works for a profile without a snapshot (3 calls), and stores the read so the next step is fast', async () => {
-    const north = await createTestOrg({ name: 'Agency North' });
-    const south = { ...north, orgId: `org_s${randomUUID().replace(/-/g, '').slice(0, 14)}`, name: 'Agency South' };
-    await directory.addDomainOwner(north.domains[0] as string, south);
+    const { north, south } = await sharedDomain();
     const user = await createTestUser({ email: uniqueEmail(north.domains[0]) });
     expect(await snapshotOnProfile(user.userId)).toBeUndefined();
 

@@ -46,15 +46,6 @@ export class StaleOwnersError extends Error {
   override name = 'StaleOwnersError';
 }
 
-/** At most this many P2 keys ride along in the sign-up read (BatchGetItem takes 100 keys, 2 are the sign-up's). */
-export const MAX_SNAPSHOT_SUFFIXES = 98;
-
-/** The P2 keys a snapshot of `domain` reads (none for a domain too deep to fit the sign-up read). */
-export function snapshotSuffixes(domain: string): string[] {
-  const suffixes = domainSuffixes(domain);
-  return suffixes.length <= MAX_SNAPSHOT_SUFFIXES ? suffixes : [];
-}
-
 export function takeSnapshot(domain: string, found: OwnersBySuffix, now: Date): DomainOwnersSnapshot {
   const suffixes = domainSuffixes(domain);
   return {

@@ -1,8 +1,8 @@
 import type { EmailRequest, Sealer } from '#shared/domain/email/ports.ts';
 import { RateLimitedError } from '#shared/domain/errors.ts';
 import type { DomainOwner } from '#shared/domain/identity/model.ts';
-import { OWNERS_HINT_FIELD, snapshotSuffixes, takeSnapshot } from '#shared/domain/onboarding/domain-owners.ts';
-import { domainOf } from '#shared/domain/onboarding/email-domains.ts';
+import { OWNERS_HINT_FIELD, takeSnapshot } from '#shared/domain/onboarding/domain-owners.ts';
+import { domainOf, domainSuffixes } from '#shared/domain/onboarding/email-domains.ts';
 import type { PendingSignup, RateLimit, SendCodeStore } from '#shared/domain/onboarding/signup.ts';
 import type { Clock, Ids } from '#shared/lib/ids.ts';
 import { ET, Expr, type TransactItem, batchGet, cancellationReasons, isA, strip, transact, txPut, txUpdate } from '../commands.ts';
@@ -51,7 +51,8 @@ export function dynamoSignupStore(deps: { sealer: Sealer; ids: Ids; clock: Clock
   return {
     async lookup(email) {
       const domain = domainOf(email);
-      const suffixes = snapshotSuffixes(domain);
+      // At most 15 suffixes (an email's domain has at most 16 labels, MAX_EMAIL_DOMAIN_LABELS): one BatchGetItem.
+      const suffixes = domainSuffixes(domain);
       const items = await batchGet([keys.emailClaim(email), keys.signup(email), ...suffixes.map((d) => keys.domain(d))]);
       const claim = items.find((i) => isA(i, ONBOARDING_ENTITY.emailClaim)) as EmailClaim | undefined;
       const pending = items.find((i) => isA(i, ONBOARDING_ENTITY.signup));
